@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import { parseDuration } from './duration';
+
+// Environment variables are strings; these fragments turn them into typed values with messages
+// phrased as predicates, so loadConfig can say "PORT must be an integer between 1 and 65535".
+
+function fromString<T>(message: string, parse: (text: string) => T | undefined) {
+  return z.string().transform((text, ctx): T => {
+    const value = parse(text.trim());
+    if (value === undefined) {
+      ctx.issues.push({ code: 'custom', message, input: text });
+      return z.NEVER;
+    }
+    return value;
+  });
+}
+
+/** An integer, optionally bounded: `envInt({ min: 1, max: 65535 })`. */
+export function envInt({ min, max }: { min?: number; max?: number } = {}) {
+  const range =
+    min !== undefined && max !== undefined
+      ? ` between ${min} and ${max}`
+      : min !== undefined
+        ? ` of at least ${min}`
+        : max !== undefined
+          ? ` of at most ${max}`
+          : '';
+  return fromString(`must be an integer${range}`, (text) => {
+    if (!/^-?\d+$/.test(text)) return undefined;
+    const value = Number(text);
+    const inRange = (min === undefined || value >= min) && (max === undefined || value <= max);
+    return Number.isSafeInteger(value) && inRange ? value : undefined;
+  });
+}
+
+const TRUE = new Set(['true', '1', 'yes', 'on']);
+const FALSE = new Set(['false', '0', 'no', 'off']);
+
+/** A boolean written as true/false, 1/0, yes/no or on/off (any case). */
+export function envBool() {
+  return fromString('must be true or false', (text) => {
+    const lower = text.toLowerCase();
+    return TRUE.has(lower) ? true : FALSE.has(lower) ? false : undefined;
+  });
+}
+
+/** A duration (`500ms`, `30s`, `5m`, `1h`, `1d`, or bare milliseconds) parsed to milliseconds. */
+export function envDuration({ min, max }: { min?: number; max?: number } = {}) {
+  return fromString('must be a duration such as 500ms, 30s, 5m or 1h', (text) => {
+    const ms = parseDuration(text);
+    if (ms === undefined) return undefined;
+    return (min === undefined || ms >= min) && (max === undefined || ms <= max) ? ms : undefined;
+  });
+}
+
+/** A comma-separated list of non-empty items. */
+export function envList() {
+  return fromString('must be a comma-separated list', (text) => {
+    const items = text
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item.length > 0);
+    return items.length > 0 ? items : undefined;
+  });
+}
+
+/** A URL whose scheme is one of `protocols` (e.g. `['https:']`). */
+export function envUrl(protocols: readonly string[]) {
+  const schemes = protocols.map((p) => p.replace(/:$/, ''));
+  return fromString(`must be a URL (${schemes.join(' or ')})`, (text) => {
+    const url = URL.canParse(text) ? new URL(text) : undefined;
+    return url && protocols.includes(url.protocol) ? text : undefined;
+  });
+}
+
+/** True when `zone` is a time zone the runtime's Intl knows (IANA names such as Asia/Ho_Chi_Minh). */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const BROKER = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/;
+
+/** NODE_ENV: development (default), test or production. */
+export const nodeEnvVar = z
+  .enum(['development', 'test', 'production'], { error: 'must be one of development, test, production' })
+  .default('development');
+
+/** Pino log levels accepted by LOG_LEVEL. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/**
+ * Variables every service shares (DESIGN: Config). Extend it per app:
+ * `commonEnv.extend({ PORT: envInt({ min: 1, max: 65535 }).default(3001), ... })`.
+ */
+export const commonEnv = z.object({
+  NODE_ENV: nodeEnvVar,
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  PORT: envInt({ min: 1, max: 65535 }).default(3000),
+  DATABASE_URL: envUrl(['postgres:', 'postgresql:']),
+  KAFKA_BROKERS: fromString('must be a comma-separated list of host:port', (text) => {
+    const brokers = text.split(',').map((broker) => broker.trim());
+    return brokers.every((broker) => BROKER.test(broker)) ? brokers : undefined;
+  }),
+  KAFKA_CLIENT_ID: z.string().min(1).optional(),
+  IOC_TOPIC_SUFFIX: z
+    .string()
+    .regex(/^[a-z0-9_-]+$/, { error: 'must contain only a-z, 0-9, _ and -' })
+    .optional(),
+  CITY_TIMEZONE: z
+    .string()
+    .refine(isTimeZone, { error: 'must be an IANA time zone such as Asia/Ho_Chi_Minh' })
+    .default('Asia/Ho_Chi_Minh'),
+});
+
+/** The parsed {@link commonEnv}. */
+export type CommonEnv = z.infer<typeof commonEnv>;

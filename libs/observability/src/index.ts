@@ -1,0 +1,56 @@
+export { bootstrapOrExit, type BootstrapIo } from './config/bootstrap';
+export { ConfigError } from './config/config-error';
+export { parseDuration } from './config/duration';
+export {
+  commonEnv,
+  type CommonEnv,
+  envBool,
+  envDuration,
+  envInt,
+  envList,
+  envUrl,
+  isTimeZone,
+  LOG_LEVELS,
+  type LogLevel,
+  nodeEnvVar,
+} from './config/env';
+export { loadConfig } from './config/load-config';
+export { configToken, type ConfigToken, provideConfig } from './config/provide-config';
+export { type ErrorBody, httpStatusOf, toErrorResponse } from './errors/error-response';
+export { IocExceptionFilter } from './errors/ioc-exception.filter';
+export {
+  ConflictError,
+  type FieldError,
+  ForbiddenError,
+  InternalError,
+  IocError,
+  type IocErrorDetails,
+  type IocErrorKind,
+  type IocErrorOptions,
+  NotFoundError,
+  PayloadTooLargeError,
+  RateLimitedError,
+  ServiceUnavailableError,
+  UnauthorizedError,
+  ValidationFailedError,
+} from './errors/ioc-error';
+export { fieldErrorsOf, iocValidationPipe } from './errors/validation';
+export {
+  HealthModule,
+  type HealthModuleAsyncOptions,
+  type HealthModuleOptions,
+} from './health/health.module';
+export { postgresReadiness, type ReadinessCheck, ReadinessTimeoutError } from './health/readiness';
+export {
+  CORRELATION_ID_HEADER,
+  correlationIdFrom,
+  currentCorrelationId,
+  isValidCorrelationId,
+  newCorrelationId,
+  runWithCorrelation,
+} from './logging/correlation';
+export { isSensitiveKey, redact, REDACTED, redactUrl } from './logging/redact';
+export { useIocLogger } from './logging/use-ioc-logger';
+export { UNMATCHED_ROUTE } from './metrics/http-metrics';
+export { ObservabilityModule, type ObservabilityOptions } from './observability.module';
+export { PUBLIC_ROUTE, PublicRoute } from './public-route';

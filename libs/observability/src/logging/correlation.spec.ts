@@ -1,0 +1,75 @@
+import {
+  correlationIdFrom,
+  correlationLogFields,
+  currentCorrelationId,
+  isValidCorrelationId,
+  runWithCorrelation,
+  runWithRequestCorrelation,
+} from './correlation';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+describe(correlationIdFrom.name, () => {
+  it('adopts a valid x-correlation-id', () => {
+    expect(correlationIdFrom({ headers: { 'x-correlation-id': '01HZX3K9Q7-trace.1:a' } })).toBe(
+      '01HZX3K9Q7-trace.1:a',
+    );
+  });
+
+  it.each([
+    ['absent', undefined],
+    ['empty', ''],
+    ['with spaces', 'a b'],
+    ['with a newline (log forging)', 'abc\n{"level":"info"}'],
+    ['too long', 'a'.repeat(129)],
+    ['repeated', ['a', 'b']],
+  ])('generates a UUID when the header is %s', (_, header) => {
+    expect(correlationIdFrom({ headers: { 'x-correlation-id': header } })).toMatch(UUID);
+  });
+
+  it('gives the same id for the same request, whoever asks first', () => {
+    const req = { headers: {} };
+
+    expect(correlationIdFrom(req)).toBe(correlationIdFrom(req));
+    expect(correlationIdFrom(req)).not.toBe(correlationIdFrom({ headers: {} }));
+  });
+});
+
+describe(isValidCorrelationId.name, () => {
+  it('accepts up to 128 safe characters', () => {
+    expect(isValidCorrelationId('a'.repeat(128))).toBe(true);
+    expect(isValidCorrelationId(42)).toBe(false);
+  });
+});
+
+describe(runWithCorrelation.name, () => {
+  it('carries the id through awaits and timers, and not beyond', async () => {
+    const seen = await runWithCorrelation('corr-1', async () => {
+      await Promise.resolve();
+      const afterTimer = await new Promise<string | undefined>((resolve) =>
+        setImmediate(() => resolve(currentCorrelationId())),
+      );
+      return [currentCorrelationId(), afterTimer];
+    });
+
+    expect(seen).toEqual(['corr-1', 'corr-1']);
+    expect(currentCorrelationId()).toBeUndefined();
+  });
+
+  it('keeps concurrent contexts apart', async () => {
+    const read = (id: string) =>
+      runWithCorrelation(id, async () => {
+        await new Promise((resolve) => setImmediate(resolve));
+        return currentCorrelationId();
+      });
+
+    await expect(Promise.all([read('a'), read('b')])).resolves.toEqual(['a', 'b']);
+  });
+
+  it('feeds log lines outside a request logger, not inside one (no duplicate key)', () => {
+    expect(runWithCorrelation('job-7', correlationLogFields)).toEqual({ correlationId: 'job-7' });
+    expect(runWithRequestCorrelation('req-7', correlationLogFields)).toEqual({});
+    expect(runWithRequestCorrelation('req-7', currentCorrelationId)).toBe('req-7');
+    expect(correlationLogFields()).toEqual({});
+  });
+});
