@@ -1,0 +1,254 @@
+// `npm start`: brings up whatever is missing (Postgres, Kafka), builds, provisions topics, migrates and seeds,
+// starts every service and prints where the wall is (DESIGN "Running it"). Ctrl-C stops what it started.
+import { spawn } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  openSync,
+  closeSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ensureKafka } from './infra/kafka.mjs';
+import { ensurePostgres } from './infra/postgres.mjs';
+import {
+  LOG_DIR,
+  ROOT,
+  isPortOpen,
+  maskUrl,
+  pollUntil,
+  rel,
+  run,
+  say,
+  stopChild,
+  tailFile,
+} from './infra/util.mjs';
+
+const USAGE = `usage: npm start [-- --rebuild] [-- --with-simulator]
+  --rebuild          build even when dist/ is newer than every source file
+  --with-simulator   also start the simulator (demo load); same as IOC_SIMULATOR=1
+env: KAFKA_BROKERS, DATABASE_URL (used when they answer), IOC_KAFKA_PORT (9092), IOC_PG_PORT (54329),
+     IOC_<APP>_PORT (gateway 3000, reports 3001, intake 3002, kpi 3003, simulator 3004),
+     CITY_DATA_DIR (data/cities/hai-phong), IOC_TOPIC_SUFFIX, KAFKA_REPLICATION_FACTOR (1)`;
+
+/** Start order: producers of events before their consumers, the gateway (the wall) last of the services. */
+const APPS = [
+  { name: 'reports', port: 3001 },
+  { name: 'intake', port: 3002 },
+  { name: 'kpi', port: 3003 },
+  { name: 'gateway', port: 3000 },
+  { name: 'simulator', port: 3004 },
+];
+const DIST = path.join(ROOT, 'dist');
+const BUILD_STAMP = path.join(DIST, '.ioc-build-stamp');
+const READY_TIMEOUT_MS = 120_000;
+const STOP_TIMEOUT_MS = 15_000;
+
+const { values: flags } = parseArgs({
+  options: {
+    rebuild: { type: 'boolean', default: false },
+    'with-simulator': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (flags.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const withSimulator = flags['with-simulator'] || process.env.IOC_SIMULATOR === '1';
+
+/** Everything this run started, newest last; stopped in reverse order. */
+const infra = [];
+const services = [];
+let stopping = false;
+
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+try {
+  await main();
+  // Kafka is detached and unreferenced: keep this process (and so Ctrl-C handling) alive even when no
+  // service is built yet and the infrastructure is all there is to run.
+  setInterval(() => undefined, 1 << 30);
+} catch (error) {
+  say(`start failed: ${error.message}`);
+  await shutdown(1);
+}
+
+async function main() {
+  mkdirSync(LOG_DIR, { recursive: true });
+  const postgres = await ensurePostgres();
+  infra.push(postgres);
+  // Detached: a terminal's Ctrl-C must not reach the broker before the services have drained.
+  const kafka = await ensureKafka({ detached: true });
+  infra.push(kafka);
+  const env = {
+    ...process.env,
+    KAFKA_BROKERS: kafka.brokers.join(','),
+    DATABASE_URL: postgres.url,
+    NODE_ENV: process.env.NODE_ENV ?? 'development',
+    CITY_DATA_DIR: process.env.CITY_DATA_DIR ?? path.join(ROOT, 'data', 'cities', 'hai-phong'),
+    KAFKA_REPLICATION_FACTOR: process.env.KAFKA_REPLICATION_FACTOR ?? '1',
+  };
+
+  await build();
+  await runCli('topics', path.join(DIST, 'libs/messaging/src/cli/provision-topics.cli.js'), env);
+  const selected = APPS.filter((app) => app.name !== 'simulator' || withSimulator);
+  for (const app of selected) {
+    const cli = path.join(DIST, 'apps', app.name, 'src', 'cli');
+    await runCli(`${app.name} migrations`, path.join(cli, 'migrate.js'), env);
+    await runCli(`${app.name} reference data`, path.join(cli, 'seed.js'), env);
+  }
+
+  const runnable = selected
+    .filter((app) => {
+      if (existsSync(mainOf(app))) return true;
+      say(`${app.name}: not built yet (no ${rel(mainOf(app))}); skipped`);
+      return false;
+    })
+    .map((app) => ({ ...app, port: Number(process.env[`IOC_${app.name.toUpperCase()}_PORT`] ?? app.port) }));
+  for (const app of runnable) {
+    if (await isPortOpen(app.port)) {
+      throw new Error(
+        `port ${app.port} (${app.name}) is in use: is another npm start running? IOC_${app.name.toUpperCase()}_PORT moves it`,
+      );
+    }
+  }
+  // The simulator drives load through the other services' public interfaces: start it once they are ready.
+  const [core, late] = [
+    runnable.filter((a) => a.name !== 'simulator'),
+    runnable.filter((a) => a.name === 'simulator'),
+  ];
+  await Promise.all(core.map((app) => startService(app, env)));
+  await Promise.all(late.map((app) => startService(app, env)));
+  printBanner({ kafka, postgres, started: runnable });
+}
+
+/** Skips the build when the stamp written after the last good build is newer than every source file. */
+async function build() {
+  const newestSource = Math.max(
+    ...['apps', 'libs'].map((dir) => newestMtime(path.join(ROOT, dir))),
+    ...['tsconfig.base.json', 'tsconfig.build.json'].map((file) => statSync(path.join(ROOT, file)).mtimeMs),
+  );
+  if (!flags.rebuild && existsSync(BUILD_STAMP) && statSync(BUILD_STAMP).mtimeMs > newestSource) {
+    say('dist/ is up to date (npm start -- --rebuild forces a build)');
+    return;
+  }
+  say('building (npm run build)');
+  // A clean dist: outputs of deleted sources (a removed CLI, an old main.js) must not be run.
+  rmSync(DIST, { recursive: true, force: true });
+  await run('npm', ['run', '--silent', 'build']);
+  writeFileSync(BUILD_STAMP, `${new Date().toISOString()}\n`);
+}
+
+function newestMtime(dir) {
+  if (!existsSync(dir)) return 0;
+  let newest = statSync(dir).mtimeMs;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) newest = Math.max(newest, statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
+  }
+  return newest;
+}
+
+/** Runs a one-shot CLI from dist/ if it exists; apps still being written simply do not have one yet. */
+async function runCli(label, script, env) {
+  if (!existsSync(script)) {
+    say(`${label}: no ${rel(script)}; skipped`);
+    return;
+  }
+  say(`${label}: node ${rel(script)}`);
+  const output = await run(process.execPath, ['--enable-source-maps', script], { env });
+  if (output.trim()) process.stderr.write(`${output.trimEnd()}\n`);
+}
+
+function mainOf(app) {
+  return path.join(DIST, 'apps', app.name, 'src', 'main.js');
+}
+
+async function startService(app, env) {
+  const logFile = path.join(LOG_DIR, `${app.name}.log`);
+  const out = openSync(logFile, 'w');
+  // Detached (own process group) so that Ctrl-C reaches only this script, which stops services in order.
+  const child = spawn(process.execPath, ['--enable-source-maps', mainOf(app)], {
+    cwd: ROOT,
+    env: { ...env, PORT: String(app.port) },
+    stdio: ['ignore', out, out],
+    detached: true,
+  });
+  closeSync(out);
+  const service = { ...app, child, logFile, exit: undefined, ready: false };
+  services.push(service);
+  child.once('exit', (code, signal) => {
+    service.exit = signal ?? `exit code ${code}`;
+    // Before it is ready, the readiness wait reports the exit (and the start fails).
+    if (stopping || !service.ready) return;
+    say(
+      `${app.name} stopped on its own (${service.exit}); last lines of ${rel(logFile)}:\n${tailFile(logFile)}`,
+    );
+    if (services.every((other) => other.exit)) void shutdown(1);
+  });
+  const url = `http://127.0.0.1:${app.port}/health/ready`;
+  await pollUntil(
+    () =>
+      fetch(url).then(
+        (response) => response.status === 200,
+        () => false,
+      ),
+    {
+      timeoutMs: READY_TIMEOUT_MS,
+      what: `${app.name} (${url})`,
+      abort: () =>
+        service.exit && `it exited (${service.exit}); last lines of ${rel(logFile)}:\n${tailFile(logFile)}`,
+    },
+  );
+  service.ready = true;
+  say(`${app.name} ready on http://127.0.0.1:${app.port}`);
+}
+
+function printBanner({ kafka, postgres, started }) {
+  const gateway = started.find((app) => app.name === 'gateway');
+  const width = Math.max(...started.map((app) => app.name.length), 8);
+  const lines = [
+    '',
+    gateway
+      ? `  Operations wall   http://127.0.0.1:${gateway.port}/`
+      : '  Operations wall   (gateway not built yet)',
+    '',
+    ...started.map(
+      (app) =>
+        `  ${app.name.padEnd(width)}  http://127.0.0.1:${app.port}  (API docs http://127.0.0.1:${app.port}/docs, log ${rel(path.join(LOG_DIR, `${app.name}.log`))})`,
+    ),
+    '',
+    `  Kafka      ${kafka.brokers.join(',')}${kafka.started ? ' (started here, log .run/logs/kafka.log)' : ''}`,
+    `  Postgres   ${maskUrl(postgres.url)}${postgres.started ? ' (started here, log .run/logs/postgres.log)' : ''}`,
+    '',
+    '  Ctrl-C to stop.',
+    '',
+  ];
+  console.log(lines.join('\n'));
+}
+
+/** Stops the services (simulator first), then Kafka and Postgres only if this run started them. */
+async function shutdown(code) {
+  // Every stop below has a deadline, so a repeated Ctrl-C need not force anything: leaving early would
+  // orphan a broker or a database this run started.
+  if (stopping) {
+    say('already stopping; it ends within the stop deadlines');
+    return;
+  }
+  stopping = true;
+  if (services.length > 0 || infra.some((handle) => handle.started)) say('stopping…');
+  const byName = (name) => services.filter((service) => service.name === name);
+  const stopAll = (list) =>
+    Promise.all(list.map((s) => stopChild(s.child, { timeoutMs: STOP_TIMEOUT_MS, name: s.name })));
+  await stopAll(byName('simulator'));
+  await stopAll(services.filter((service) => service.name !== 'simulator'));
+  for (const handle of infra.reverse()) {
+    await handle.stop().catch((error) => say(`could not stop cleanly: ${error.message}`));
+  }
+  process.exit(code);
+}

@@ -1,0 +1,45 @@
+// `npm test [-- <jest args>]`: type-check, then Jest with every argument passed through. Results also go to
+// .run/jest-results.json, from which .ci/run counts passed and failed tests. Exit code = Jest's.
+import { spawn } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT, RUN_DIR, say } from './infra/util.mjs';
+
+const require = createRequire(import.meta.url);
+const RESULTS = path.join(RUN_DIR, 'jest-results.json');
+// The machine has 2 cores; Jest's default (cores - 1) would run the integration specs one at a time.
+const DEFAULT_WORKERS = ['--maxWorkers=2'];
+
+const args = process.argv.slice(2);
+mkdirSync(RUN_DIR, { recursive: true });
+// A stale file from an earlier run must never be counted as this run's result.
+rmSync(RESULTS, { force: true });
+
+say('type-check (tsc -p tsconfig.json --noEmit)');
+const typecheck = await node(require.resolve('typescript/bin/tsc'), ['-p', 'tsconfig.json', '--noEmit']);
+if (typecheck !== 0) {
+  say('type-check failed; not running Jest');
+  process.exit(typecheck);
+}
+
+const workers = args.some((arg) => /^(--maxWorkers|-w|--runInBand|-i)(=|$)/.test(arg)) ? [] : DEFAULT_WORKERS;
+const jest = require.resolve('jest/bin/jest');
+process.exit(await node(jest, [...workers, ...args, '--json', `--outputFile=${RESULTS}`]));
+
+function node(script, scriptArgs) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [script, ...scriptArgs], { cwd: ROOT, stdio: 'inherit' });
+    // A terminal's Ctrl-C reaches the child too (same process group): let it run its teardown and report.
+    const ignore = () => undefined;
+    const forward = () => child.kill('SIGTERM');
+    process.on('SIGINT', ignore);
+    process.on('SIGTERM', forward);
+    child.once('exit', (code, signal) => {
+      process.off('SIGINT', ignore);
+      process.off('SIGTERM', forward);
+      resolve(code ?? 128 + (os.constants.signals[signal] ?? 0));
+    });
+  });
+}
