@@ -1,0 +1,80 @@
+import { eventSamples } from '../../test/event-samples';
+import { InvalidEventError } from '../errors/contract.errors';
+import { EventTypes } from '../events/event-types';
+import { createEvent } from './ioc-event';
+
+const data = eventSamples[EventTypes.cameraHeartbeat];
+const input = { source: '/ioc/intake', subject: data.cameraId, data };
+
+describe(createEvent.name, () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('builds a CloudEvents 1.0 envelope around the data', () => {
+    const sut = createEvent(EventTypes.cameraHeartbeat, {
+      ...input,
+      id: 'evt-1',
+      time: '2025-03-01T02:00:00Z',
+    });
+
+    expect(sut).toEqual({
+      specversion: '1.0',
+      id: 'evt-1',
+      source: '/ioc/intake',
+      type: 'ioc.camera.heartbeat.v1',
+      subject: 'cam-0042',
+      time: '2025-03-01T02:00:00.000Z',
+      datacontenttype: 'application/json',
+      dataschema: 'https://schemas.ioc.example/events/ioc.camera.heartbeat.v1.json',
+      data,
+    });
+  });
+
+  it('gives each event a fresh UUID unless one is supplied', () => {
+    const first = createEvent(EventTypes.cameraHeartbeat, input);
+    const second = createEvent(EventTypes.cameraHeartbeat, input);
+
+    expect(first.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(second.id).not.toBe(first.id);
+  });
+
+  it('stamps the current time in UTC by default', () => {
+    jest.useFakeTimers({ now: new Date('2025-10-10T01:02:03.004Z') });
+
+    expect(createEvent(EventTypes.cameraHeartbeat, input).time).toBe('2025-10-10T01:02:03.004Z');
+  });
+
+  it.each([
+    [new Date('2025-03-01T09:00:00+07:00'), '2025-03-01T02:00:00.000Z'],
+    ['2025-03-01T09:00:00+07:00', '2025-03-01T02:00:00.000Z'],
+  ])('writes a given time %p as UTC', (time, expected) => {
+    expect(createEvent(EventTypes.cameraHeartbeat, { ...input, time }).time).toBe(expected);
+  });
+
+  it('carries the correlation id and trace context extensions', () => {
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+
+    const sut = createEvent(EventTypes.cameraHeartbeat, { ...input, correlationid: 'req-42', traceparent });
+
+    expect(sut).toMatchObject({ correlationid: 'req-42', traceparent });
+  });
+
+  it('refuses data that breaks the schema, with a stable code', () => {
+    const act = () => createEvent(EventTypes.cameraHeartbeat, { ...input, data: { ...data, fps: -1 } });
+
+    expect(act).toThrow(InvalidEventError);
+    expect(act).toThrow(expect.objectContaining({ code: 'EVENT.INVALID', reason: 'schema.invalid' }));
+  });
+
+  it.each([
+    ['an empty subject', { subject: '' }],
+    ['a subject with spaces', { subject: 'cam 42' }],
+    ['an unparseable time', { time: 'yesterday' }],
+    ['a malformed traceparent', { traceparent: 'not-a-trace' }],
+    ['an oversized id', { id: 'x'.repeat(129) }],
+    ['an empty source', { source: '' }],
+  ])('refuses %s', (_what, change) => {
+    expect(() => createEvent(EventTypes.cameraHeartbeat, { ...input, ...change })).toThrow(
+      expect.objectContaining({ code: 'EVENT.INVALID', reason: 'envelope.invalid' }),
+    );
+  });
+});

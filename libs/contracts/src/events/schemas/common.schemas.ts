@@ -1,0 +1,144 @@
+import { Type, type SchemaOptions, type TObject, type TProperties, type TUnsafe } from '@sinclair/typebox';
+
+import type { EventType } from '../event-types';
+
+/** Where the published schemas live; `$id` and the CloudEvents `dataschema` attribute both point here. */
+export const SCHEMA_BASE_URI = 'https://schemas.ioc.example/events/';
+
+export function schemaId(type: EventType): string {
+  return `${SCHEMA_BASE_URI}${type}.json`;
+}
+
+/**
+ * An event's data schema: a closed object (`additionalProperties: false`) so a field the contract does not
+ * name, such as a reporter's phone on a report event, is rejected rather than carried along (DESIGN "Privacy").
+ */
+export function eventSchema<P extends TProperties>(
+  type: EventType,
+  meta: { title: string; description: string },
+  properties: P,
+  options: SchemaOptions = {},
+): TObject<P> {
+  return Type.Object(properties, {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: schemaId(type),
+    ...meta,
+    ...options,
+    additionalProperties: false,
+  });
+}
+
+/**
+ * A string enumeration as `{ type: 'string', enum: [...] }` rather than TypeBox's `anyOf` of literals, which
+ * reads better in the published schemas and in AsyncAPI while keeping the same static type.
+ */
+export function StringEnum<const T extends readonly string[]>(
+  values: T,
+  options: SchemaOptions = {},
+): TUnsafe<T[number]> {
+  return Type.Unsafe<T[number]>({ ...options, type: 'string', enum: [...values] });
+}
+
+/** Ids of aggregates and reference data (reports, cameras, segments, agencies, units, categories). */
+export const Identifier = (description: string) =>
+  Type.String({ description, minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]*$' });
+
+/** RFC 3339 date-time with an explicit offset; producers write UTC (DESIGN "Time"). */
+export const DateTime = (description: string) =>
+  Type.String({ description, format: 'date-time', maxLength: 40 });
+
+export const GeoPoint = (description: string) =>
+  Type.Object(
+    {
+      lat: Type.Number({ description: 'WGS 84 latitude in degrees', minimum: -90, maximum: 90 }),
+      lon: Type.Number({ description: 'WGS 84 longitude in degrees', minimum: -180, maximum: 180 }),
+    },
+    { description, additionalProperties: false },
+  );
+
+/** Free text written by people; bounded, and never interpreted (it is data, not markup or SQL). */
+export const Text = (description: string, maxLength: number) =>
+  Type.String({ description, minLength: 1, maxLength });
+
+/** Channels a report can arrive through. `other` keeps a new channel publishable before it gets a name. */
+export const REPORT_CHANNELS = [
+  'app',
+  'web',
+  'hotline',
+  'zalo',
+  'national-portal',
+  'email',
+  'sms',
+  'open311',
+  'walk-in',
+  'other',
+] as const;
+export type ReportChannel = (typeof REPORT_CHANNELS)[number];
+export const ReportChannelSchema = StringEnum(REPORT_CHANNELS, {
+  description: 'Channel the report came in by',
+});
+
+/** A report's lifecycle state after the event that carries it. */
+export const REPORT_STATUSES = [
+  'submitted',
+  'assigned',
+  'acknowledged',
+  'in-progress',
+  'resolved',
+  'closed',
+  'reopened',
+  'declined',
+  'rejected',
+  'duplicate',
+] as const;
+export type ReportStatus = (typeof REPORT_STATUSES)[number];
+
+/** What a camera's analytics can recognise. Incidents reuse the list, so a traffic jam is `congestion`. */
+export const DETECTION_CLASSES = [
+  'congestion',
+  'accident',
+  'wrong-way',
+  'illegal-parking',
+  'flooding',
+  'fire-smoke',
+  'crowd',
+  'sidewalk-encroachment',
+  'queue-length',
+  'other',
+] as const;
+export type DetectionClass = (typeof DETECTION_CLASSES)[number];
+export const DetectionClassSchema = StringEnum(DETECTION_CLASSES, { description: 'What was recognised' });
+
+export const INCIDENT_SOURCES = ['camera', 'traffic'] as const;
+export type IncidentSource = (typeof INCIDENT_SOURCES)[number];
+
+export const INCIDENT_SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+export type IncidentSeverity = (typeof INCIDENT_SEVERITIES)[number];
+
+export const INCIDENT_STATUSES = ['open', 'acknowledged', 'assigned', 'cleared'] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+
+/** Why an incident was cleared: by an operator, as a false alarm, or because detections stopped. */
+export const INCIDENT_CLEARED_REASONS = ['resolved', 'false-alarm', 'expired'] as const;
+export type IncidentClearedReason = (typeof INCIDENT_CLEARED_REASONS)[number];
+
+export const CAMERA_STATUSES = ['online', 'offline'] as const;
+export type CameraStatus = (typeof CAMERA_STATUSES)[number];
+
+export const CONGESTION_LEVELS = ['free', 'slow', 'congested', 'jammed'] as const;
+export type CongestionLevel = (typeof CONGESTION_LEVELS)[number];
+
+/** What a KPI value is broken down by; `city` is the whole deployment. */
+export const KPI_DIMENSION_KINDS = ['city', 'unit', 'agency', 'category', 'channel', 'sector'] as const;
+export type KpiDimensionKind = (typeof KPI_DIMENSION_KINDS)[number];
+
+export const KPI_WINDOWS = ['day', 'week', 'month', 'quarter', 'year', 'rolling-24h', 'rolling-7d'] as const;
+export type KpiWindow = (typeof KPI_WINDOWS)[number];
+
+export const KpiDimensionSchema = Type.Object(
+  {
+    kind: StringEnum(KPI_DIMENSION_KINDS, { description: 'What the value is broken down by' }),
+    code: Identifier('Code of the unit, agency, category, channel or sector; the city code for `city`'),
+  },
+  { description: 'The slice of the city a KPI value describes', additionalProperties: false },
+);

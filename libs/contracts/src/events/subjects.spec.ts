@@ -1,0 +1,21 @@
+import { kpiSubject, submissionSubject } from './subjects';
+
+describe(submissionSubject.name, () => {
+  it('keys a submission by its channel and the id it has there', () => {
+    expect(submissionSubject('zalo', 'Z-991')).toBe('zalo:Z-991');
+  });
+});
+
+describe(kpiSubject.name, () => {
+  it('keys a KPI value by KPI, dimension kind and dimension code', () => {
+    expect(kpiSubject('reports.on-time', { kind: 'unit', code: 'ward-3' })).toBe(
+      'reports.on-time:unit:ward-3',
+    );
+  });
+
+  it('keeps the same KPI apart across dimensions, so compaction keeps each one', () => {
+    expect(kpiSubject('k', { kind: 'agency', code: 'a' })).not.toBe(
+      kpiSubject('k', { kind: 'category', code: 'a' }),
+    );
+  });
+});

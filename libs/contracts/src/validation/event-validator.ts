@@ -1,0 +1,103 @@
+import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+
+import { EVENT_SCHEMAS, type EventDataMap } from '../events/event-schemas';
+import { isEventType, type EventType } from '../events/event-types';
+import { IocEventEnvelopeSchema } from '../envelope/envelope.schema';
+import type { IocEvent, KnownIocEvent } from '../envelope/ioc-event';
+
+/** Why an event's data was refused; stable codes, e.g. for dead-letter headers. */
+export const ValidationFailureReasons = {
+  typeUnknown: 'type.unknown',
+  schemaInvalid: 'schema.invalid',
+} as const;
+export type ValidationFailureReason =
+  (typeof ValidationFailureReasons)[keyof typeof ValidationFailureReasons];
+
+/** A refusal: a stable reason and a detail naming JSON paths and rules, never the values (privacy rule). */
+export interface ValidationFailure {
+  ok: false;
+  reason: ValidationFailureReason;
+  detail: string;
+}
+
+// Compiled once, when the module loads: validation runs for every consumed message.
+// strictRequired is off because the incident schemas' if/then require properties declared by the parent object.
+const ajv = new Ajv2020({ strict: true, strictRequired: false, allErrors: true });
+addFormats(ajv);
+
+const dataValidators = new Map<string, ValidateFunction>(
+  Object.entries(EVENT_SCHEMAS).map(([type, schema]) => [type, ajv.compile(schema)]),
+);
+const envelopeValidator = ajv.compile(IocEventEnvelopeSchema);
+
+/** Validates `data` against the schema of `type`. */
+export function validateEventData<K extends EventType>(
+  type: K,
+  data: unknown,
+): { ok: true; data: EventDataMap[K] } | ValidationFailure;
+export function validateEventData(
+  type: string,
+  data: unknown,
+): { ok: true; data: unknown } | ValidationFailure;
+export function validateEventData(
+  type: string,
+  data: unknown,
+): { ok: true; data: unknown } | ValidationFailure {
+  const validate = dataValidators.get(type);
+  if (!validate) {
+    return {
+      ok: false,
+      reason: ValidationFailureReasons.typeUnknown,
+      detail: 'event type is not in the contract',
+    };
+  }
+  if (!validate(data)) {
+    return {
+      ok: false,
+      reason: ValidationFailureReasons.schemaInvalid,
+      detail: describeErrors(validate.errors),
+    };
+  }
+  return { ok: true, data };
+}
+
+/**
+ * Validates a decoded event's data against the schema its `type` names. On success the event is returned typed,
+ * so a consumer can `switch (event.type)` and get the matching data type.
+ */
+export function validateEvent(event: IocEvent): { ok: true; event: KnownIocEvent } | ValidationFailure {
+  if (!isEventType(event.type)) {
+    return {
+      ok: false,
+      reason: ValidationFailureReasons.typeUnknown,
+      detail: 'event type is not in the contract',
+    };
+  }
+  const result = validateEventData(event.type, event.data);
+  return result.ok ? { ok: true, event: event as KnownIocEvent } : result;
+}
+
+/** Checks the CloudEvents attributes; returns a detail listing what is wrong, or `undefined` when all is well. */
+export function envelopeProblems(candidate: unknown): string | undefined {
+  return envelopeValidator(candidate) ? undefined : describeErrors(envelopeValidator.errors);
+}
+
+const MAX_LISTED_ERRORS = 10;
+// A property name is echoed only when it looks like an identifier; anything else could be data.
+const SAFE_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+
+function describeErrors(errors: ErrorObject[] | null | undefined): string {
+  const list = (errors ?? []).map((error) => {
+    const extra = error.params as { additionalProperty?: unknown };
+    const name =
+      error.keyword === 'additionalProperties' &&
+      typeof extra.additionalProperty === 'string' &&
+      SAFE_NAME.test(extra.additionalProperty)
+        ? ` '${extra.additionalProperty}'`
+        : '';
+    return `${error.instancePath || '/'} ${error.message ?? error.keyword}${name}`;
+  });
+  const more = list.length > MAX_LISTED_ERRORS ? `; and ${list.length - MAX_LISTED_ERRORS} more` : '';
+  return list.slice(0, MAX_LISTED_ERRORS).join('; ') + more;
+}
