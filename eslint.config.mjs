@@ -20,6 +20,11 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.jest } },
   },
   {
+    // Jest's config is CommonJS by design.
+    files: ['jest.config.js'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // A lib is used only through its index (CONVENTIONS: "never reach into its files").
     files: ['apps/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: {

@@ -8,7 +8,8 @@ const shared = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
     '^@ioc/testing$': '<rootDir>/test/support/index.ts',
-    '^@ioc/(contracts|messaging|database|auth|observability)$': '<rootDir>/libs/$1/src/index.ts',
+    '^@ioc/(contracts|messaging|database|auth|observability|reference-data)$':
+      '<rootDir>/libs/$1/src/index.ts',
   },
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.cache/', '/.run/'],
 };

@@ -54,3 +54,4 @@ export { useIocLogger } from './logging/use-ioc-logger';
 export { UNMATCHED_ROUTE } from './metrics/http-metrics';
 export { ObservabilityModule, type ObservabilityOptions } from './observability.module';
 export { PUBLIC_ROUTE, PublicRoute } from './public-route';
+export { createHttpService, type HttpServiceOptions, openApiDocument } from './bootstrap/http-service';

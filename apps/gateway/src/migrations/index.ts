@@ -1,0 +1,4 @@
+import { MessagingOutboxInbox1795305600000 } from '@ioc/messaging';
+
+/** Every migration of the gateway schema, oldest first. */
+export const gatewayMigrations = [MessagingOutboxInbox1795305600000];

@@ -1,0 +1,8 @@
+import { commonEnv, configToken, envInt } from '@ioc/observability';
+
+/** The simulator talks to the public interfaces only (Kafka, REST), so it needs no database. */
+export const simulatorEnv = commonEnv.omit({ DATABASE_URL: true }).safeExtend({
+  PORT: envInt({ min: 1, max: 65535 }).default(3004),
+});
+
+export class SimulatorConfig extends configToken(simulatorEnv) {}

@@ -1,0 +1,44 @@
+export { createKafka, type CreateKafkaOptions, type MessagingLogLevel } from './kafka/kafka.factory';
+export { KafkaReadiness } from './kafka/kafka.readiness';
+export {
+  provisionTopics,
+  topicConfig,
+  type ProvisionReport,
+  type ProvisionTopicsOptions,
+} from './topics/provision-topics';
+export { EventProducer } from './producer/event.producer';
+export { RecordSender, type OutboundRecord, type RecordHeaders } from './producer/record-sender';
+export { Outbox } from './outbox/outbox';
+export { OutboxRelay, type OutboxRelayOptions } from './outbox/outbox.relay';
+export { MessagingOutboxInbox1795305600000 } from './outbox/outbox.migration';
+export { outboxChannel } from './outbox/outbox-channel';
+export {
+  BatchConsumerRunner,
+  type AfterCommitInfo,
+  type BatchConsumerRunnerOptions,
+  type BatchEventHandler,
+  type ConsumeContext,
+  type ConsumedEvent,
+  type EventHandler,
+} from './consumer/batch-consumer.runner';
+export { ConsumerFactory, type ConsumerRegistration } from './consumer/consumer.factory';
+export { RetryPolicy, type RetryOptions } from './consumer/retry.policy';
+export { DeadLetterPublisher, type DeadLetterPublisherOptions } from './dlq/dead-letter.publisher';
+export {
+  buildDeadLetterRecord,
+  DlqHeaders,
+  DlqReasons,
+  sanitizeDetail,
+  type ConsumedMessage,
+  type DeadLetter,
+} from './dlq/dead-letter.message';
+export {
+  classifyFailure,
+  MessagingError,
+  PoisonMessageError,
+  RetriesExhaustedError,
+  type FailureClass,
+} from './messaging.errors';
+export { messagingMetrics } from './metrics';
+export { silentLogger, type MessagingLogger } from './logger';
+export { MessagingModule, type MessagingModuleOptions } from './messaging.module';

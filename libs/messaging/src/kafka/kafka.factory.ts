@@ -1,0 +1,53 @@
+import { Kafka, logLevel as KafkaLogLevel, type LogEntry, type logCreator, type RetryOptions } from 'kafkajs';
+import type { MessagingLogger } from '../logger';
+
+/** Log level names, as in pino. */
+export type MessagingLogLevel = 'nothing' | 'error' | 'warn' | 'info' | 'debug';
+
+/** How to reach the brokers. */
+export interface CreateKafkaOptions {
+  clientId: string;
+  brokers: string[];
+  /** Default `warn`: kafkajs is chatty at `info` (every join, every commit). */
+  logLevel?: MessagingLogLevel;
+  /** Where kafkajs logs go; kafkajs' console logger when absent. */
+  logger?: MessagingLogger;
+  /** Overrides of the retry settings (default: 300 ms doubling to 30 s, 8 retries). */
+  retry?: Pick<RetryOptions, 'initialRetryTime' | 'maxRetryTime' | 'retries'>;
+}
+
+const levels: Record<MessagingLogLevel, KafkaLogLevel> = {
+  nothing: KafkaLogLevel.NOTHING,
+  error: KafkaLogLevel.ERROR,
+  warn: KafkaLogLevel.WARN,
+  info: KafkaLogLevel.INFO,
+  debug: KafkaLogLevel.DEBUG,
+};
+
+function bridgeTo(logger: MessagingLogger): logCreator {
+  return () =>
+    ({ namespace, level, log }: LogEntry) => {
+      const { message, timestamp: _timestamp, ...extra } = log;
+      const fields = { ...extra, component: 'kafkajs', namespace };
+      if (level === KafkaLogLevel.ERROR) logger.error(fields, message);
+      else if (level === KafkaLogLevel.WARN) logger.warn(fields, message);
+      else if (level === KafkaLogLevel.INFO) logger.info(fields, message);
+      else logger.debug(fields, message);
+    };
+}
+
+/**
+ * A kafkajs client. Retries broker requests with exponential backoff (kafkajs' retrier, up to ~30 s per
+ * operation) so a broker restart is ridden out rather than surfaced.
+ */
+export function createKafka(options: CreateKafkaOptions): Kafka {
+  return new Kafka({
+    clientId: options.clientId,
+    brokers: options.brokers,
+    connectionTimeout: 3_000,
+    requestTimeout: 30_000,
+    retry: { initialRetryTime: 300, maxRetryTime: 30_000, retries: 8, ...options.retry },
+    logLevel: levels[options.logLevel ?? 'warn'],
+    ...(options.logger ? { logCreator: bridgeTo(options.logger) } : {}),
+  });
+}

@@ -1,0 +1,134 @@
+import { Topics } from '@ioc/contracts';
+import { DatabaseModule, qualifiedTable } from '@ioc/database';
+import {
+  ConsumerFactory,
+  createKafka,
+  KafkaReadiness,
+  MessagingModule,
+  MessagingOutboxInbox1795305600000,
+  Outbox,
+} from '@ioc/messaging';
+import { databaseUrl, kafkaBrokers, uniqueSchema, uniqueSuffix, waitFor } from '@ioc/testing';
+import { Test, type TestingModule } from '@nestjs/testing';
+import type { Kafka } from 'kafkajs';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { Client, escapeIdentifier } from 'pg';
+import { DataSource } from 'typeorm';
+import { aDetection } from './fixtures/events';
+import {
+  applyDetection,
+  deleteTopics,
+  provisionTestTopics,
+  readTopic,
+  TestEffects1795305600001,
+  testKafka,
+} from './fixtures/harness';
+
+// The project's testTimeout is a per-project option jest-circus does not read; set it for this file.
+jest.setTimeout(60_000);
+
+describe(MessagingModule.name, () => {
+  const schema = uniqueSchema('module');
+  const suffix = uniqueSuffix();
+  let kafka: Kafka;
+  let topics: Record<string, string>;
+  let app: TestingModule;
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    kafka = testKafka(kafkaBrokers());
+    topics = await provisionTestTopics(kafka, suffix, { [Topics.cameraDetections]: 2, [Topics.dlq]: 1 });
+    app = await Test.createTestingModule({
+      imports: [
+        DatabaseModule.forRoot({
+          url: databaseUrl(),
+          schema,
+          migrations: [MessagingOutboxInbox1795305600000, TestEffects1795305600001],
+        }),
+        MessagingModule.forRootAsync({
+          useFactory: () => ({
+            clientId: 'module-test',
+            brokers: kafkaBrokers(),
+            topicSuffix: suffix,
+            logLevel: 'nothing',
+            relay: { pollIntervalMs: 200 },
+          }),
+        }),
+      ],
+    }).compile();
+    await app.init();
+    dataSource = app.get(DataSource);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    const cleanup = new Client({ connectionString: databaseUrl() });
+    await cleanup.connect();
+    await cleanup.query(`DROP SCHEMA IF EXISTS ${escapeIdentifier(schema)} CASCADE`);
+    await cleanup.end();
+    await deleteTopics(kafka, Object.values(topics));
+  });
+
+  it('migrates at start, relays the outbox, runs consumers from the factory and closes everything', async () => {
+    const topic = topics[Topics.cameraDetections];
+    const event = aDetection('cam-module');
+    await dataSource.transaction((manager) => app.get(Outbox).enqueue(manager, topic, [event]));
+
+    const records = await waitFor(
+      async () => {
+        const read = await readTopic(kafka, topic);
+        return read.length > 0 && read;
+      },
+      { what: 'the relay started at bootstrap to publish' },
+    );
+    expect(records.map((r) => r.headers.ce_id)).toEqual([event.id]);
+
+    const runner = app.get(ConsumerFactory).create({
+      groupId: `module-${suffix}`,
+      consumerName: 'module-test',
+      topics: [topic],
+      handler: (received, { manager }) => applyDetection(manager, schema, received),
+      session: { sessionTimeout: 6_000, heartbeatInterval: 300, rebalanceTimeout: 6_000 },
+    });
+    await runner.start();
+    await waitFor(
+      async () => {
+        const [{ n }] = await dataSource.query(
+          `SELECT count(*)::int AS n FROM ${qualifiedTable(dataSource, 'applied')}`,
+        );
+        return n === 1;
+      },
+      { what: 'the factory-made consumer to apply the event' },
+    );
+    await expect(app.get(KafkaReadiness).check()).resolves.toBeUndefined();
+
+    await app.close();
+    expect(dataSource.isInitialized).toBe(false);
+    expect(runner.isHealthy()).toBe(true);
+  });
+
+  it('reports Kafka as not ready when the broker does not answer in time', async () => {
+    // A "broker" that accepts connections and never answers.
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    const sut = new KafkaReadiness(
+      createKafka({
+        clientId: 'silent',
+        brokers: [`127.0.0.1:${port}`],
+        logLevel: 'nothing',
+        retry: { retries: 0 },
+      }),
+      500,
+    );
+    try {
+      await expect(sut.check()).rejects.toMatchObject({ code: 'MESSAGING.KAFKA_TIMEOUT' });
+    } finally {
+      // Hang up, so the request still in flight ends and the admin's disconnect completes.
+      sockets.forEach((socket) => socket.destroy());
+      await sut.close();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+});
