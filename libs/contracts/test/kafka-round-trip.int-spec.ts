@@ -41,7 +41,13 @@ describe('CloudEvents over Kafka', () => {
   beforeAll(async () => {
     admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    // kafkajs' waitForLeaders gives up on the UNKNOWN_TOPIC_OR_PARTITION a KRaft broker answers for a
+    // moment after a creation; wait for the leader here instead.
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: false });
+    await waitFor(
+      async () => (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0].partitions[0]?.leader >= 0,
+      { what: `a leader for ${topic}` },
+    );
     producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     consumer = kafka.consumer({ groupId });

@@ -5,6 +5,8 @@ import { provisionTopics, topicConfig } from './provision-topics';
 /** The part of a kafkajs admin that provisioning uses, over an in-memory cluster. */
 class FakeAdmin {
   readonly created: ITopicConfig[] = [];
+  /** Metadata requests to answer as a KRaft broker does right after a creation: topic unknown, then leaderless. */
+  settling = 0;
 
   constructor(
     readonly topics: Map<string, number>,
@@ -26,10 +28,20 @@ class FakeAdmin {
   }
 
   async fetchTopicMetadata({ topics }: { topics: string[] }) {
+    const settling = this.settling;
+    if (settling > 0) this.settling--;
+    if (settling > 1) {
+      throw Object.assign(new Error('This server does not host this topic-partition'), {
+        type: 'UNKNOWN_TOPIC_OR_PARTITION',
+      });
+    }
     return {
       topics: topics.map((name) => ({
         name,
-        partitions: Array.from({ length: this.topics.get(name) ?? 0 }, (_, partitionId) => ({ partitionId })),
+        partitions: Array.from({ length: this.topics.get(name) ?? 0 }, (_, partitionId) => ({
+          partitionId,
+          leader: settling === 1 ? -1 : 0,
+        })),
       })),
     };
   }
@@ -55,6 +67,16 @@ describe(provisionTopics.name, () => {
         { name: 'retention.ms', value: '-1' },
       ],
     });
+  });
+
+  it('returns only once the new topics are known and led, as a KRaft broker settles after a creation', async () => {
+    const admin = new FakeAdmin(new Map());
+    admin.settling = 3;
+
+    const report = await provisionTopics(asAdmin(admin), { suffix: 'run1' });
+
+    expect(report.created).toHaveLength(TOPIC_CATALOG.length);
+    expect(admin.settling).toBe(0);
   });
 
   it('is idempotent: a second run creates nothing', async () => {

@@ -51,13 +51,17 @@ export async function provisionTopics(
   for (const spec of catalog) {
     const config = topicConfig(spec, { suffix, replicationFactor });
     // One call per topic: kafkajs answers `false` for a whole call if any topic already existed.
+    // kafkajs' own waitForLeaders gives up on the first UNKNOWN_TOPIC_OR_PARTITION, which a KRaft broker
+    // answers for a moment after creating a topic; wait for the leaders below instead.
     const created =
-      !present.has(config.topic) && (await admin.createTopics({ topics: [config], waitForLeaders: true }));
+      !present.has(config.topic) && (await admin.createTopics({ topics: [config], waitForLeaders: false }));
     (created ? report.created : report.existing).push(config.topic);
   }
-  if (report.existing.length > 0) {
-    const topics = await metadataOnceKnown(admin, report.existing);
-    for (const { name, partitions } of topics) {
+  const all = [...report.created, ...report.existing];
+  if (all.length > 0) {
+    const topics = await metadataWithLeaders(admin, all);
+    const existing = new Set(report.existing);
+    for (const { name, partitions } of topics.filter((topic) => existing.has(topic.name))) {
       const expected = catalog.find((spec) => topicName(spec.name, suffix) === name)?.partitions ?? 0;
       if (partitions.length < expected) {
         report.underPartitioned.push({ topic: name, partitions: partitions.length, expected });
@@ -68,17 +72,23 @@ export async function provisionTopics(
 }
 
 /**
- * A topic that a concurrent provisioner has just created exists before every broker knows it: metadata
- * then answers UNKNOWN_TOPIC_OR_PARTITION for a moment. Ask again, briefly, rather than fail.
+ * Metadata of `topics` once every partition has a leader, so that producers and consumers can use them
+ * at once. A topic just created, here or by a concurrent provisioner, is briefly unknown to the broker's
+ * metadata (UNKNOWN_TOPIC_OR_PARTITION) or leaderless (LEADER_NOT_AVAILABLE): ask again, to a deadline.
  */
-async function metadataOnceKnown(admin: Admin, topics: string[], attempts = 20) {
+async function metadataWithLeaders(admin: Admin, topics: string[], timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
   for (let attempt = 1; ; attempt++) {
     try {
-      return (await admin.fetchTopicMetadata({ topics })).topics;
+      const metadata = (await admin.fetchTopicMetadata({ topics })).topics;
+      const led = metadata.every(({ partitions }) => partitions.every((partition) => partition.leader >= 0));
+      if (led) return metadata;
     } catch (error) {
-      const unknownYet = (error as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION';
-      if (!unknownYet || attempt >= attempts) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+      const type = (error as { type?: string }).type;
+      if (type !== 'UNKNOWN_TOPIC_OR_PARTITION' && type !== 'LEADER_NOT_AVAILABLE') throw error;
     }
+    if (Date.now() > deadline)
+      throw new Error(`topics have no leader after ${timeoutMs} ms: ${topics.join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, Math.min(50 * attempt, 500)));
   }
 }
