@@ -1,2 +1,4 @@
 export * from './env';
 export * from './wait-for';
+export * from './intake-ingest';
+export * from './openapi';

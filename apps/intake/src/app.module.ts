@@ -1,19 +1,36 @@
 import { AuthModule, TypeOrmApiKeyRepository } from '@ioc/auth';
 import { DatabaseModule } from '@ioc/database';
 import { KafkaReadiness, MessagingModule } from '@ioc/messaging';
-import { HealthModule, ObservabilityModule, postgresReadiness, provideConfig } from '@ioc/observability';
+import {
+  HealthModule,
+  type HttpServiceOptions,
+  ObservabilityModule,
+  postgresReadiness,
+  provideConfig,
+} from '@ioc/observability';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { IntakeConfig } from './config';
 import { intakeMigrations } from './migrations';
+import { IngestModule } from './ingest/ingest.module';
+import { StreamProcessingModule } from './stream-processing.module';
 
 export const SERVICE_NAME = 'intake';
+
+/** How main.ts serves the app; the OpenAPI generator (cli/openapi.ts) describes it the same way. */
+export const HTTP_SERVICE_OPTIONS: HttpServiceOptions = {
+  title: `IOC ${SERVICE_NAME} service`,
+  description:
+    'Camera detections, heartbeats and traffic observations become incidents, camera status and road congestion; HTTP and NGSI-LD ingest for integrators.',
+};
 
 @Module({})
 export class AppModule {
   static forRoot(config: IntakeConfig): DynamicModule {
     return {
       module: AppModule,
+      // Global so feature modules inject IntakeConfig without each providing it again.
+      global: true,
       imports: [
         ObservabilityModule.forRoot({ service: SERVICE_NAME, level: config.LOG_LEVEL }),
         DatabaseModule.forRoot({
@@ -21,6 +38,7 @@ export class AppModule {
           schema: config.DB_SCHEMA,
           migrations: intakeMigrations,
           applicationName: SERVICE_NAME,
+          poolSize: config.DB_POOL_SIZE,
           isGlobal: true,
         }),
         MessagingModule.forRoot({
@@ -43,6 +61,9 @@ export class AppModule {
             checks: [postgresReadiness(dataSource), { name: kafka.name, check: kafka.check }],
           }),
         }),
+        // Intake's features, one per line.
+        StreamProcessingModule,
+        IngestModule.forRoot(config),
       ],
       providers: [provideConfig(IntakeConfig, config)],
       exports: [IntakeConfig],

@@ -1,0 +1,33 @@
+import { EventTypes } from '@ioc/contracts';
+import { ConsumerFactory } from '@ioc/messaging';
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { IntakeConfig } from '../config';
+import { dataOf } from '../shared/consumed-events';
+import { IntakeTopics } from '../shared/intake-topics';
+import { CameraStatusService } from './camera-status.service';
+
+/** `ioc.camera.heartbeats` → camera status. */
+@Injectable()
+export class CameraHeartbeatsConsumer implements OnApplicationBootstrap {
+  static readonly groupId = 'intake.camera-heartbeats';
+
+  constructor(
+    private readonly consumers: ConsumerFactory,
+    private readonly topics: IntakeTopics,
+    private readonly cameras: CameraStatusService,
+    private readonly config: IntakeConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.consumers
+      .create({
+        groupId: CameraHeartbeatsConsumer.groupId,
+        consumerName: CameraHeartbeatsConsumer.groupId,
+        topics: [this.topics.heartbeats],
+        maxMessagesPerTransaction: this.config.INTAKE_CHUNK_SIZE,
+        batchHandler: (events, { manager, topic }) =>
+          this.cameras.applyHeartbeats(manager, dataOf(EventTypes.cameraHeartbeat, topic, events)),
+      })
+      .start();
+  }
+}

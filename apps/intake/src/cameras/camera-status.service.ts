@@ -1,0 +1,150 @@
+import { createEvent, EventTypes, type EventDataMap, type IocEvent } from '@ioc/contracts';
+import { Outbox } from '@ioc/messaging';
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { IntakeConfig } from '../config';
+import { FutureEventTimeError, UnknownCameraError } from '../registry/registry.errors';
+import { Clock } from '../shared/clock';
+import { IdGenerator } from '../shared/id-generator';
+import { INTAKE_EVENT_SOURCE, IntakeTopics } from '../shared/intake-topics';
+import { UnitOfWork } from '../shared/unit-of-work';
+import { type CameraLiveness, CamerasRepository, type StatusChange } from './cameras.repository';
+
+/** A heartbeat event as the consumer hands it over. */
+export interface HeartbeatInput {
+  eventId: string;
+  data: EventDataMap[typeof EventTypes.cameraHeartbeat];
+}
+
+/** Uptime over a window, per camera and per administrative unit, for the KPI service. */
+export interface UptimeReport {
+  from: string;
+  to: string;
+  cameras: { cameraId: string; adminUnitCode: string; onlineMs: number; uptime: number }[];
+  units: { adminUnitCode: string; cameras: number; uptime: number }[];
+}
+
+const SWEEP_BATCH = 500;
+
+/**
+ * Camera liveness (issue 5): heartbeats keep a camera online; none for CAMERA_OFFLINE_AFTER takes it
+ * offline once; a heartbeat brings it back. Every change is recorded (for uptime) and announced on
+ * `ioc.cameras.status` in the same transaction.
+ */
+@Injectable()
+export class CameraStatusService {
+  constructor(
+    private readonly cameras: CamerasRepository,
+    private readonly outbox: Outbox,
+    private readonly topics: IntakeTopics,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+    private readonly config: IntakeConfig,
+    private readonly unitOfWork: UnitOfWork,
+  ) {}
+
+  /**
+   * Applies a chunk of heartbeats: the latest heartbeat time per camera wins (event time, so order does
+   * not matter); a camera not online comes online only from a heartbeat recent enough to keep it online.
+   * @throws UnknownCameraError / FutureEventTimeError (poison)
+   */
+  async applyHeartbeats(manager: EntityManager, inputs: readonly HeartbeatInput[]): Promise<void> {
+    const now = this.clock.now().getTime();
+    const latest = new Map<string, number>();
+    for (const { eventId, data } of inputs) {
+      const at = Date.parse(data.observedAt);
+      if (at > now + this.config.EVENT_MAX_FUTURE_SKEW) throw new FutureEventTimeError(eventId);
+      latest.set(data.cameraId, Math.max(latest.get(data.cameraId) ?? at, at));
+    }
+    const cameras = await this.cameras.lockLiveness(manager, [...latest.keys()]);
+    const changes: StatusChange[] = [];
+    const events: IocEvent[] = [];
+    for (const [cameraId, at] of latest) {
+      const camera = cameras.get(cameraId);
+      if (!camera) throw new UnknownCameraError(cameraId);
+      camera.lastHeartbeatAt = Math.max(camera.lastHeartbeatAt ?? at, at);
+      const fresh = camera.lastHeartbeatAt >= now - this.config.CAMERA_OFFLINE_AFTER;
+      if (camera.status !== 'online' && fresh) {
+        const previous = camera.status;
+        camera.status = 'online';
+        camera.statusSince = camera.lastHeartbeatAt;
+        changes.push({ cameraId, status: 'online', at: camera.statusSince });
+        events.push(this.statusEvent(camera, previous));
+      }
+    }
+    await this.cameras.saveLiveness(manager, [...cameras.values()]);
+    await this.cameras.recordChanges(manager, changes);
+    await this.outbox.enqueue(manager, this.topics.camerasStatus, events);
+  }
+
+  /** Takes silent cameras offline; returns how many. Safe with several instances. */
+  async sweep(): Promise<number> {
+    const now = this.clock.now().getTime();
+    const after = this.config.CAMERA_OFFLINE_AFTER;
+    return this.unitOfWork.run(async (manager) => {
+      const offline = await this.cameras.markSilentOffline(manager, now - after, after, SWEEP_BATCH);
+      await this.cameras.recordChanges(
+        manager,
+        offline.map((c) => ({ cameraId: c.id, status: 'offline', at: c.statusSince ?? now })),
+      );
+      await this.outbox.enqueue(
+        manager,
+        this.topics.camerasStatus,
+        offline.map((c) => this.statusEvent(c, 'online')),
+      );
+      return offline.length;
+    });
+  }
+
+  /** Online share of [from, to) per camera and per unit; time before a camera's first status counts as down. */
+  async uptime(from: Date, to: Date): Promise<UptimeReport> {
+    const end = Math.min(to.getTime(), this.clock.now().getTime());
+    const span = Math.max(end - from.getTime(), 0);
+    const rows = await this.unitOfWork.run((manager) =>
+      this.cameras.onlineTime(manager, from.getTime(), end),
+    );
+    const cameras = rows.map((r) => ({ ...r, uptime: span === 0 ? 0 : r.onlineMs / span }));
+    const units = new Map<string, { cameras: number; onlineMs: number }>();
+    for (const camera of cameras) {
+      const unit = units.get(camera.adminUnitCode) ?? { cameras: 0, onlineMs: 0 };
+      unit.cameras += 1;
+      unit.onlineMs += camera.onlineMs;
+      units.set(camera.adminUnitCode, unit);
+    }
+    return {
+      from: from.toISOString(),
+      to: new Date(Math.max(end, from.getTime())).toISOString(),
+      cameras,
+      units: [...units].map(([adminUnitCode, u]) => ({
+        adminUnitCode,
+        cameras: u.cameras,
+        uptime: span === 0 ? 0 : u.onlineMs / (span * u.cameras),
+      })),
+    };
+  }
+
+  async list(): Promise<CameraLiveness[]> {
+    return this.unitOfWork.run((manager) => this.cameras.list(manager));
+  }
+
+  private statusEvent(camera: CameraLiveness, previous: CameraLiveness['status']): IocEvent {
+    const since = camera.statusSince ?? this.clock.now().getTime();
+    return createEvent(EventTypes.cameraStatusChanged, {
+      id: this.ids.next(),
+      source: INTAKE_EVENT_SOURCE,
+      subject: camera.id,
+      time: new Date(since),
+      data: {
+        cameraId: camera.id,
+        status: camera.status ?? 'offline',
+        ...(previous === null ? {} : { previousStatus: previous }),
+        since: new Date(since).toISOString(),
+        ...(camera.lastHeartbeatAt === null
+          ? {}
+          : { lastHeartbeatAt: new Date(camera.lastHeartbeatAt).toISOString() }),
+        location: { lat: camera.lat, lon: camera.lon },
+        adminUnitCode: camera.adminUnitCode,
+      },
+    });
+  }
+}

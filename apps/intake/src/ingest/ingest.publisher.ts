@@ -1,0 +1,38 @@
+import { encodeKafkaMessage, type IocEvent, type TopicName, topicName } from '@ioc/contracts';
+import { EventProducer } from '@ioc/messaging';
+import { Injectable } from '@nestjs/common';
+import { IngestTopicSuffix } from './ingest-topic-suffix';
+
+/** An accepted event and the (base) topic its type belongs to. */
+export interface RoutedEvent {
+  topic: TopicName;
+  event: IocEvent;
+}
+
+/** Port: hands events to the backbone and resolves only once the broker acknowledged all of them. */
+export abstract class IngestPublisher {
+  abstract publish(events: readonly RoutedEvent[]): Promise<void>;
+}
+
+/**
+ * Publishes with the service's idempotent producer (acks=all), in CloudEvents binary mode with the subject as the
+ * Kafka key, like every producer of the backbone (DESIGN "Envelope"). One `sendBatch` for the whole request.
+ */
+@Injectable()
+export class KafkaIngestPublisher extends IngestPublisher {
+  constructor(
+    private readonly producer: EventProducer,
+    private readonly suffix: IngestTopicSuffix,
+  ) {
+    super();
+  }
+
+  override publish(events: readonly RoutedEvent[]): Promise<void> {
+    return this.producer.sendRecords(
+      events.map(({ topic, event }) => ({
+        topic: topicName(topic, this.suffix.value),
+        ...encodeKafkaMessage(event, 'binary'),
+      })),
+    );
+  }
+}

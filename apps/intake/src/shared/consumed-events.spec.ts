@@ -1,0 +1,30 @@
+import { createEvent, EventTypes } from '@ioc/contracts';
+import { dataOf, UnexpectedEventTypeError } from './consumed-events';
+
+const at = '2026-05-01T08:00:00.000Z';
+const detection = createEvent(EventTypes.cameraDetection, {
+  source: '/t',
+  subject: 'CAM-1',
+  data: { cameraId: 'CAM-1', class: 'crowd', confidence: 0.7, observedAt: at },
+});
+const heartbeat = createEvent(EventTypes.cameraHeartbeat, {
+  source: '/t',
+  subject: 'CAM-1',
+  data: { cameraId: 'CAM-1', observedAt: at },
+});
+
+describe(dataOf.name, () => {
+  it('gives the id and data of events of the expected type', () => {
+    const sut = dataOf(EventTypes.cameraDetection, 'topic', [{ event: detection, offset: '0', headers: {} }]);
+
+    expect(sut).toEqual([{ eventId: detection.id, data: detection.data }]);
+  });
+
+  it('rejects an event of another type as poison with a stable code', () => {
+    const attempt = () =>
+      dataOf(EventTypes.cameraDetection, 'topic', [{ event: heartbeat, offset: '0', headers: {} }]);
+
+    expect(attempt).toThrow(UnexpectedEventTypeError);
+    expect(attempt).toThrow(expect.objectContaining({ code: 'INTAKE.UNEXPECTED_EVENT_TYPE' }));
+  });
+});

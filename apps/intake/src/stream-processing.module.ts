@@ -1,0 +1,56 @@
+import { Module } from '@nestjs/common';
+import { CameraHeartbeatsConsumer } from './cameras/camera-heartbeats.consumer';
+import { CameraStatusService } from './cameras/camera-status.service';
+import { CamerasController } from './cameras/cameras.controller';
+import { CamerasRepository } from './cameras/cameras.repository';
+import { IntakeConfig } from './config';
+import { CameraDetectionsConsumer } from './incidents/camera-detections.consumer';
+import { IncidentsController } from './incidents/incidents.controller';
+import { IncidentsRepository } from './incidents/incidents.repository';
+import { IncidentsService } from './incidents/incidents.service';
+import { SeverityRules } from './incidents/severity';
+import { RegistryRepository } from './registry/registry.repository';
+import { Clock, SystemClock } from './shared/clock';
+import { IdGenerator, UuidIdGenerator } from './shared/id-generator';
+import { IntakeSweeper } from './shared/intake.sweeper';
+import { IntakeTopics } from './shared/intake-topics';
+import { TypeOrmUnitOfWork, UnitOfWork } from './shared/unit-of-work';
+import { TrafficController } from './traffic/traffic.controller';
+import { TrafficObservationsConsumer } from './traffic/traffic-observations.consumer';
+import { TrafficRepository } from './traffic/traffic.repository';
+import { TrafficService } from './traffic/traffic.service';
+
+/**
+ * Intake's stream processing and its REST: detections → incidents, heartbeats → camera status,
+ * observations → congestion, the sweepers, and the incident, camera and traffic endpoints.
+ */
+@Module({
+  controllers: [IncidentsController, CamerasController, TrafficController],
+  providers: [
+    { provide: Clock, useClass: SystemClock },
+    { provide: IdGenerator, useClass: UuidIdGenerator },
+    { provide: UnitOfWork, useClass: TypeOrmUnitOfWork },
+    {
+      provide: IntakeTopics,
+      inject: [IntakeConfig],
+      useFactory: (c: IntakeConfig) => new IntakeTopics(c.IOC_TOPIC_SUFFIX),
+    },
+    {
+      provide: SeverityRules,
+      inject: [IntakeConfig],
+      useFactory: (c: IntakeConfig) => new SeverityRules(c.INCIDENT_SEVERITY_RULES, c.CITY_TIMEZONE),
+    },
+    RegistryRepository,
+    IncidentsRepository,
+    CamerasRepository,
+    TrafficRepository,
+    IncidentsService,
+    CameraStatusService,
+    TrafficService,
+    CameraDetectionsConsumer,
+    CameraHeartbeatsConsumer,
+    TrafficObservationsConsumer,
+    IntakeSweeper,
+  ],
+})
+export class StreamProcessingModule {}

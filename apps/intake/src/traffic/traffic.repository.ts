@@ -1,0 +1,93 @@
+import type { CongestionLevel } from '@ioc/contracts';
+import { qualifiedTable } from '@ioc/database';
+import type { EntityManager } from 'typeorm';
+
+/** A segment's congestion state. */
+export interface SegmentState {
+  id: string;
+  freeFlowKmh: number;
+  lat: number;
+  lon: number;
+  adminUnitCode: string;
+  level: CongestionLevel | null;
+  levelSince: number | null;
+  lastObservedAt: number | null;
+  lastSpeedKmh: number | null;
+  observations: number;
+}
+
+interface SegmentRow {
+  id: string;
+  free_flow_kmh: number;
+  lat: number;
+  lon: number;
+  admin_unit_code: string;
+  level: CongestionLevel | null;
+  level_since: Date | null;
+  last_observed_at: Date | null;
+  last_speed_kmh: number | null;
+  observations: string;
+}
+
+const COLUMNS =
+  'id, free_flow_kmh, lat, lon, admin_unit_code, level, level_since, last_observed_at, last_speed_kmh, observations';
+
+/** Road segments' congestion state, set-wise per chunk. */
+export class TrafficRepository {
+  async lockSegments(manager: EntityManager, ids: readonly string[]): Promise<Map<string, SegmentState>> {
+    const rows: SegmentRow[] = await manager.query(
+      `SELECT ${COLUMNS} FROM ${qualifiedTable(manager, 'road_segments')}
+       WHERE active AND id = ANY($1::text[]) ORDER BY id FOR UPDATE`,
+      [ids],
+    );
+    return new Map(rows.map((r) => [r.id, toState(r)]));
+  }
+
+  async save(manager: EntityManager, segments: readonly SegmentState[]): Promise<void> {
+    if (segments.length === 0) return;
+    await manager.query(
+      `UPDATE ${qualifiedTable(manager, 'road_segments')} AS s
+       SET level = r.level, level_since = r.level_since, last_observed_at = r.last_observed_at,
+         last_speed_kmh = r.last_speed_kmh, observations = r.observations
+       FROM jsonb_to_recordset($1::jsonb) AS r(id text, level text, level_since timestamptz,
+         last_observed_at timestamptz, last_speed_kmh float8, observations bigint)
+       WHERE s.id = r.id`,
+      [
+        JSON.stringify(
+          segments.map((s) => ({
+            id: s.id,
+            level: s.level,
+            level_since: iso(s.levelSince),
+            last_observed_at: iso(s.lastObservedAt),
+            last_speed_kmh: s.lastSpeedKmh,
+            observations: s.observations,
+          })),
+        ),
+      ],
+    );
+  }
+
+  async list(manager: EntityManager): Promise<SegmentState[]> {
+    const rows: SegmentRow[] = await manager.query(
+      `SELECT ${COLUMNS} FROM ${qualifiedTable(manager, 'road_segments')} WHERE active ORDER BY id`,
+    );
+    return rows.map(toState);
+  }
+}
+
+const iso = (time: number | null): string | null => (time === null ? null : new Date(time).toISOString());
+
+function toState(row: SegmentRow): SegmentState {
+  return {
+    id: row.id,
+    freeFlowKmh: row.free_flow_kmh,
+    lat: row.lat,
+    lon: row.lon,
+    adminUnitCode: row.admin_unit_code,
+    level: row.level,
+    levelSince: row.level_since?.getTime() ?? null,
+    lastObservedAt: row.last_observed_at?.getTime() ?? null,
+    lastSpeedKmh: row.last_speed_kmh,
+    observations: Number(row.observations),
+  };
+}

@@ -1,0 +1,122 @@
+import { createEvent, EventTypes, type EventDataMap, type IocEvent } from '@ioc/contracts';
+import { Outbox } from '@ioc/messaging';
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { IntakeConfig } from '../config';
+import type { IncidentPlace } from '../incidents/correlation';
+import { IncidentsService, type JamSignal } from '../incidents/incidents.service';
+import { FutureEventTimeError, UnknownSegmentError } from '../registry/registry.errors';
+import { Clock } from '../shared/clock';
+import { IdGenerator } from '../shared/id-generator';
+import { INTAKE_EVENT_SOURCE, IntakeTopics } from '../shared/intake-topics';
+import { UnitOfWork } from '../shared/unit-of-work';
+import { type CongestionThresholds, nextCongestionLevel } from './congestion';
+import { type SegmentState, TrafficRepository } from './traffic.repository';
+
+/** A traffic observation as the consumer hands it over. */
+export interface ObservationInput {
+  eventId: string;
+  data: EventDataMap[typeof EventTypes.trafficObservation];
+}
+
+/**
+ * Road congestion (issue 5): each observation newer than the segment's last one moves its level (with
+ * hysteresis); a change is an event on `ioc.traffic.status`; a jam lasting TRAFFIC_JAM_INCIDENT_AFTER
+ * (event time) opens an incident, which merges later jammed observations and clears when the jam ends.
+ * An observation older than the segment's latest is counted and changes nothing: a level is a "now".
+ */
+@Injectable()
+export class TrafficService {
+  private readonly thresholds: CongestionThresholds;
+
+  constructor(
+    private readonly traffic: TrafficRepository,
+    private readonly incidents: IncidentsService,
+    private readonly outbox: Outbox,
+    private readonly topics: IntakeTopics,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+    private readonly config: IntakeConfig,
+    private readonly unitOfWork: UnitOfWork,
+  ) {
+    this.thresholds = {
+      slow: config.TRAFFIC_SLOW_RATIO,
+      congested: config.TRAFFIC_CONGESTED_RATIO,
+      jammed: config.TRAFFIC_JAMMED_RATIO,
+      hysteresis: config.TRAFFIC_HYSTERESIS,
+    };
+  }
+
+  /** @throws UnknownSegmentError / FutureEventTimeError (poison) */
+  async applyObservations(manager: EntityManager, inputs: readonly ObservationInput[]): Promise<void> {
+    const now = this.clock.now().getTime();
+    const observations = inputs.map(({ eventId, data }) => {
+      const at = Date.parse(data.observedAt);
+      if (at > now + this.config.EVENT_MAX_FUTURE_SKEW) throw new FutureEventTimeError(eventId);
+      return { segmentId: data.segmentId, speedKmh: data.speedKmh, at };
+    });
+    const segments = await this.traffic.lockSegments(manager, [
+      ...new Set(observations.map((o) => o.segmentId)),
+    ]);
+    const events: IocEvent[] = [];
+    const jams = new Map<string, { place: IncidentPlace; signals: JamSignal[] }>();
+    // Stable sort: equal times keep their offset order.
+    for (const o of [...observations].sort((a, b) => a.at - b.at)) {
+      const segment = segments.get(o.segmentId);
+      if (!segment) throw new UnknownSegmentError(o.segmentId);
+      segment.observations += 1;
+      if (segment.lastObservedAt !== null && o.at <= segment.lastObservedAt) continue;
+      const previous = segment.level;
+      const level = nextCongestionLevel(previous, o.speedKmh, segment.freeFlowKmh, this.thresholds);
+      segment.lastObservedAt = o.at;
+      segment.lastSpeedKmh = o.speedKmh;
+      const signals = () => {
+        const entry = jams.get(segment.id) ?? { place: segment, signals: [] };
+        jams.set(segment.id, entry);
+        return entry.signals;
+      };
+      if (level !== previous) {
+        segment.level = level;
+        segment.levelSince = o.at;
+        events.push(this.changeEvent(segment, previous, o.speedKmh, o.at));
+        if (previous === 'jammed') signals().push({ kind: 'ended', at: o.at });
+      }
+      if (
+        level === 'jammed' &&
+        o.at - (segment.levelSince ?? o.at) >= this.config.TRAFFIC_JAM_INCIDENT_AFTER
+      ) {
+        signals().push({ kind: 'jammed', at: o.at });
+      }
+    }
+    await this.traffic.save(manager, [...segments.values()]);
+    await this.outbox.enqueue(manager, this.topics.trafficStatus, events);
+    await this.incidents.applyJamSignals(manager, jams);
+  }
+
+  async list(): Promise<SegmentState[]> {
+    return this.unitOfWork.run((manager) => this.traffic.list(manager));
+  }
+
+  private changeEvent(
+    segment: SegmentState,
+    previous: SegmentState['level'],
+    speedKmh: number,
+    at: number,
+  ): IocEvent {
+    return createEvent(EventTypes.trafficCongestionChanged, {
+      id: this.ids.next(),
+      source: INTAKE_EVENT_SOURCE,
+      subject: segment.id,
+      time: new Date(at),
+      data: {
+        segmentId: segment.id,
+        level: segment.level ?? 'free',
+        ...(previous === null ? {} : { previousLevel: previous }),
+        speedKmh,
+        freeFlowSpeedKmh: segment.freeFlowKmh,
+        observedAt: new Date(at).toISOString(),
+        adminUnitCode: segment.adminUnitCode,
+      },
+    });
+  }
+}
