@@ -1,13 +1,25 @@
 import { AuthModule } from '@ioc/auth';
 import { DatabaseModule } from '@ioc/database';
 import { KafkaReadiness, MessagingModule } from '@ioc/messaging';
-import { HealthModule, ObservabilityModule, postgresReadiness, provideConfig } from '@ioc/observability';
+import {
+  HealthModule,
+  ObservabilityModule,
+  postgresReadiness,
+  provideConfig,
+  type HttpServiceOptions,
+} from '@ioc/observability';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { GatewayConfig } from './config';
 import { gatewayMigrations } from './migrations';
 
 export const SERVICE_NAME = 'gateway';
+
+export const HTTP_SERVICE_OPTIONS: HttpServiceOptions = {
+  title: `IOC ${SERVICE_NAME} service`,
+  description:
+    'Live gateway: Socket.IO rooms for the operations wall and agency consoles, replay buffer, and the wall page.',
+};
 
 @Module({})
 export class AppModule {

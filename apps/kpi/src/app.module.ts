@@ -1,13 +1,25 @@
 import { AuthModule } from '@ioc/auth';
 import { DatabaseModule } from '@ioc/database';
 import { KafkaReadiness, MessagingModule } from '@ioc/messaging';
-import { HealthModule, ObservabilityModule, postgresReadiness, provideConfig } from '@ioc/observability';
+import {
+  HealthModule,
+  ObservabilityModule,
+  postgresReadiness,
+  provideConfig,
+  type HttpServiceOptions,
+} from '@ioc/observability';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { KpiConfig } from './config';
 import { kpiMigrations } from './migrations';
 
 export const SERVICE_NAME = 'kpi';
+
+export const HTTP_SERVICE_OPTIONS: HttpServiceOptions = {
+  title: `IOC ${SERVICE_NAME} service`,
+  description:
+    'KPI catalog, targets and windowed aggregates from every domain topic; publishes ioc.kpi.updates.',
+};
 
 @Module({})
 export class AppModule {

@@ -1,9 +1,19 @@
 import { createKafka, KafkaReadiness } from '@ioc/messaging';
-import { HealthModule, ObservabilityModule, provideConfig } from '@ioc/observability';
+import {
+  HealthModule,
+  ObservabilityModule,
+  provideConfig,
+  type HttpServiceOptions,
+} from '@ioc/observability';
 import { type DynamicModule, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { SimulatorConfig } from './config';
 
 export const SERVICE_NAME = 'simulator';
+
+export const HTTP_SERVICE_OPTIONS: HttpServiceOptions = {
+  title: `IOC ${SERVICE_NAME}`,
+  description: 'Realistic demo and load traffic through the public interfaces (Kafka topics and REST).',
+};
 
 /** Closes the readiness probe's admin connection with the app. */
 class KafkaProbe extends KafkaReadiness implements OnApplicationShutdown {
