@@ -3,4 +3,4 @@ export { runMigrations } from './run-migrations';
 export { assertSchemaName, qualifiedTable, quotedSchema, schemaOf } from './schema';
 export { DatabaseConfigError } from './database.errors';
 export { DatabaseModule, type DatabaseModuleOptions } from './database.module';
-export { migrateOrExit, type MigrateCliOptions } from './migrate.cli';
+export { databaseCommand, type DatabaseCommandOptions } from './database-command';
