@@ -1,4 +1,5 @@
 export * from './env';
 export * from './wait-for';
 export * from './intake-ingest';
+export * from './reports';
 export * from './openapi';

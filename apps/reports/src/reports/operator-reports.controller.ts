@@ -1,0 +1,84 @@
+import { CurrentPrincipal, type Principal, Roles } from '@ioc/auth';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { reportId } from './agency-reports.controller';
+import { ListReportsQuery } from './dto/list-reports.query';
+import { AssignReportDto, RejectReportDto } from './dto/operator-action.dto';
+import { type ReportPage, ReportsService, type ReportView } from './reports.service';
+
+/** IOC operators: every report, the triage queue, assignment and rejection. */
+@ApiTags('operators')
+@ApiBearerAuth()
+@Roles('operator')
+@Controller('operator/reports')
+export class OperatorReportsController {
+  constructor(private readonly reports: ReportsService) {}
+
+  @Get()
+  list(@CurrentPrincipal() principal: Principal, @Query() query: ListReportsQuery): Promise<ReportPage> {
+    return this.reports.list(principal, {
+      ...(query.status === undefined ? {} : { statuses: [query.status] }),
+      ...(query.categoryCode === undefined ? {} : { categoryCodes: [query.categoryCode] }),
+      ...(query.adminUnitCode === undefined ? {} : { adminUnitCode: query.adminUnitCode }),
+      limit: query.limit ?? 50,
+      offset: query.offset ?? 0,
+    });
+  }
+
+  @Get('triage')
+  @ApiOperation({ summary: 'Reports no rule routed, declined by their agency, or reopened without a rule' })
+  triage(@CurrentPrincipal() principal: Principal, @Query() query: ListReportsQuery): Promise<ReportPage> {
+    return this.reports.triage(principal, {
+      ...(query.categoryCode === undefined ? {} : { categoryCodes: [query.categoryCode] }),
+      ...(query.adminUnitCode === undefined ? {} : { adminUnitCode: query.adminUnitCode }),
+      limit: query.limit ?? 50,
+      offset: query.offset ?? 0,
+    });
+  }
+
+  @Get(':id')
+  get(@CurrentPrincipal() principal: Principal, @Param('id', reportId) id: string): Promise<ReportView> {
+    return this.reports.get(principal, id);
+  }
+
+  @Post(':id/assign')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Assign from triage, or re-assign an open report' })
+  assign(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', reportId) id: string,
+    @Body() body: AssignReportDto,
+  ): Promise<ReportView> {
+    return this.reports.assign(principal, id, body.agencyId);
+  }
+
+  @Post(':id/reject')
+  @HttpCode(200)
+  reject(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', reportId) id: string,
+    @Body() body: RejectReportDto,
+  ): Promise<ReportView> {
+    return this.reports.reject(principal, id, body.kind, body.reason);
+  }
+
+  @Post(':id/duplicate/confirm')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Confirm a likely duplicate: it is rejected as a duplicate of the linked report' })
+  confirmDuplicate(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', reportId) id: string,
+  ): Promise<ReportView> {
+    return this.reports.confirmDuplicate(principal, id);
+  }
+
+  @Post(':id/duplicate/dismiss')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Not a duplicate after all: the link is removed and the report is routed' })
+  dismissDuplicate(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', reportId) id: string,
+  ): Promise<ReportView> {
+    return this.reports.dismissDuplicate(principal, id);
+  }
+}

@@ -1,0 +1,62 @@
+import { EventTypes, type KnownIocEvent, Topics, topicName } from '@ioc/contracts';
+import { type ConsumeContext, ConsumerFactory, PoisonMessageError } from '@ioc/messaging';
+import { IocError } from '@ioc/observability';
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { ReportsConfig } from '../config';
+import { ReportsService } from '../reports/reports.service';
+
+export const SUBMISSIONS_CONSUMER = 'reports-submissions';
+
+/**
+ * Registers reports from other channels (hotline, Zalo, national portal) from `ioc.reports.submissions`.
+ * Thin: the runner decodes and validates, the service registers idempotently by channel + external id; an
+ * input the rules refuse (unknown category, outside the city) is poison and goes to the DLQ with its code.
+ */
+@Injectable()
+export class ReportSubmissionsConsumer implements OnApplicationBootstrap {
+  constructor(
+    private readonly consumers: ConsumerFactory,
+    private readonly reports: ReportsService,
+    private readonly config: ReportsConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const suffix = this.config.IOC_TOPIC_SUFFIX;
+    // MessagingModule stops every runner of the factory at shutdown, after their chunk in flight.
+    const runner = this.consumers.create({
+      // One group for every instance of the service, so partitions are shared among them (DESIGN "Scale").
+      groupId: suffix ? `${SUBMISSIONS_CONSUMER}.${suffix}` : SUBMISSIONS_CONSUMER,
+      consumerName: SUBMISSIONS_CONSUMER,
+      topics: [topicName(Topics.reportsSubmissions, this.config.IOC_TOPIC_SUFFIX)],
+      handler: (event, context) => this.apply(event, context),
+      fromBeginning: true,
+    });
+    await runner.start();
+  }
+
+  private async apply(event: KnownIocEvent, { manager }: ConsumeContext): Promise<void> {
+    if (event.type !== EventTypes.reportSubmission)
+      throw new PoisonMessageError(
+        'REPORT.UNEXPECTED_EVENT_TYPE',
+        'only report submissions belong on this topic',
+      );
+    const data = event.data;
+    try {
+      await this.reports.registerFromChannel(manager, {
+        channel: data.channel,
+        externalId: data.externalId,
+        categoryCode: data.categoryCode,
+        description: data.description,
+        location: data.location,
+        ...(data.addressText === undefined ? {} : { addressText: data.addressText }),
+        ...(data.reporter === undefined ? {} : { reporter: data.reporter }),
+        attachmentCount: data.attachments?.length ?? 0,
+      });
+    } catch (error) {
+      // The rules refused the input: retrying cannot help (CONVENTIONS: poison vs transient).
+      if (error instanceof IocError && error.kind === 'validation')
+        throw new PoisonMessageError(error.code, error.message);
+      throw error;
+    }
+  }
+}
