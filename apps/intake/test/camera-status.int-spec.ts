@@ -67,7 +67,8 @@ describe('intake: camera heartbeats → status, with two instances', () => {
     await world.publish(Topics.cameraHeartbeats, [heartbeat(id, new Date(Date.now() - 60_000))]);
     await world.publish(Topics.cameraHeartbeats, [heartbeat(cameraIds[1])]);
 
-    await waitFor(async () => (await changesOf(cameraIds[1])).length === 5, {
+    // At least: the sweeper may already have taken that camera offline again (a sixth change).
+    await waitFor(async () => (await changesOf(cameraIds[1])).length >= 5, {
       what: 'the later heartbeat applied',
     });
     expect(await changesOf(id)).toEqual(['online', 'offline', 'online', 'offline']);
