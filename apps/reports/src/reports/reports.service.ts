@@ -8,6 +8,7 @@ import { degreesAround, distanceMeters } from '../shared/geo';
 import { sniffPhotoType, stripPhotoMetadata } from '../photos/photo-sanitizer';
 import { Clock, hashSecret, IdGenerator, secretMatches } from '../shared/ports';
 import { type Tx, UnitOfWork } from '../shared/unit-of-work';
+import { idempotencyLookup, openReceipt, sealReceipt } from './idempotent-receipt';
 import { OPEN_STATUSES, type Actor, type Report, type TimelineEntry, TRIAGE_STATUSES } from './report';
 import { ReportEventPublisher } from './report-event.publisher';
 import { reportEvent, type ReportEventExtra, type ReportEventType } from './report-events';
@@ -153,19 +154,20 @@ export class ReportsService {
       const hash = createHash('sha256').update(JSON.stringify(input));
       for (const photo of photos) hash.update(createHash('sha256').update(photo).digest());
       const requestHash = hash.digest();
+      const lookup = idempotencyLookup(idempotencyKey);
       const claim = await this.reports.claimIdempotencyKey(
         tx,
-        idempotencyKey,
+        lookup,
         requestHash,
         this.clock.now(),
         this.policy.idempotencyTtlMs,
       );
       if (claim.state === 'replay') {
         if (!claim.requestHash.equals(requestHash)) throw new IdempotencyKeyReusedError();
-        return claim.response as SubmissionReceipt;
+        return openReceipt<SubmissionReceipt>(idempotencyKey, claim.response as string);
       }
       const receipt = await this.register(tx, input, 'citizen', cleaned);
-      await this.reports.storeIdempotentResponse(tx, idempotencyKey, receipt);
+      await this.reports.storeIdempotentResponse(tx, lookup, sealReceipt(idempotencyKey, receipt));
       return receipt;
     });
   }
