@@ -167,11 +167,32 @@ export class BatchConsumerRunner {
       topics: this.options.topics,
       fromBeginning: this.options.fromBeginning ?? true,
     });
+    // consumer.run() returns before the group is joined; a service is ready (and a caller may rely on
+    // event-time windows starting now) only once it is.
+    const joined = this.firstJoin();
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
       eachBatch: (payload) => this.onBatch(payload),
+    });
+    await joined;
+  }
+
+  private firstJoin(): Promise<void> {
+    const { GROUP_JOIN, CRASH } = this.consumer.events;
+    return new Promise((resolve, reject) => {
+      const listeners: (() => void)[] = [];
+      const done = (settle: () => void) => {
+        for (const remove of listeners) remove();
+        settle();
+      };
+      listeners.push(
+        this.consumer.on(GROUP_JOIN, () => done(resolve)),
+        this.consumer.on(CRASH, ({ payload }) => {
+          if (!payload.restart) done(() => reject(payload.error));
+        }),
+      );
     });
   }
 
