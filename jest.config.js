@@ -8,7 +8,7 @@ const shared = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
     '^@ioc/testing$': '<rootDir>/test/support/index.ts',
-    '^@ioc/(contracts|messaging|database|auth|observability|reference-data)$':
+    '^@ioc/(contracts|messaging|database|auth|observability|reference-data|platform)$':
       '<rootDir>/libs/$1/src/index.ts',
   },
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.cache/', '/.run/'],

@@ -1,23 +1,20 @@
-import { AuthModule, TypeOrmApiKeyRepository } from '@ioc/auth';
-import { DatabaseModule } from '@ioc/database';
-import { KafkaReadiness, MessagingModule } from '@ioc/messaging';
-import { HealthModule, ObservabilityModule, postgresReadiness, provideConfig } from '@ioc/observability';
+import { servicePlatform } from '@ioc/platform';
+import { type HttpServiceOptions, provideConfig } from '@ioc/observability';
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { DestinationStream } from 'pino';
-import { DataSource } from 'typeorm';
+import { ReportsModule } from './reports.module';
 import { ReportsConfig } from './config';
 import { reportsMigrations } from './migrations';
-import { ReportsModule } from './reports.module';
 
 export const SERVICE_NAME = 'reports';
 
-/** How main.ts serves the app; the OpenAPI document (cli/openapi.ts) describes it the same way. */
-export const HTTP_SERVICE_OPTIONS = {
+/** How main.ts serves the app; openapi.spec.ts describes it the same way. */
+export const HTTP_SERVICE_OPTIONS: HttpServiceOptions = {
   title: `IOC ${SERVICE_NAME} service`,
   description:
     'Citizen field reports ("phản ánh hiện trường"): submission, routing, SLA, agency work, citizen ' +
     'confirmation and rating; Open311 GeoReport v2 at /open311/v2.',
-} as const;
+};
 
 @Module({})
 export class AppModule {
@@ -25,44 +22,20 @@ export class AppModule {
   static forRoot(config: ReportsConfig, options: { logDestination?: DestinationStream } = {}): DynamicModule {
     return {
       module: AppModule,
+      // Global so feature modules inject the config without each providing it again.
+      global: true,
       imports: [
-        ObservabilityModule.forRoot({
+        ...servicePlatform({
           service: SERVICE_NAME,
-          level: config.LOG_LEVEL,
-          ...(options.logDestination === undefined ? {} : { destination: options.logDestination }),
-        }),
-        DatabaseModule.forRoot({
-          url: config.DATABASE_URL,
-          schema: config.DB_SCHEMA,
-          migrations: reportsMigrations,
-          applicationName: SERVICE_NAME,
-          isGlobal: true,
-        }),
-        MessagingModule.forRoot({
-          clientId: config.KAFKA_CLIENT_ID ?? SERVICE_NAME,
-          brokers: config.KAFKA_BROKERS,
-          topicSuffix: config.IOC_TOPIC_SUFFIX,
-          isGlobal: true,
-        }),
-        AuthModule.forRoot({
           config,
-          nodeEnv: config.NODE_ENV,
-          apiKeys: {
-            inject: [DataSource],
-            useFactory: (dataSource: DataSource) => new TypeOrmApiKeyRepository(dataSource.manager),
-          },
-        }),
-        HealthModule.forRootAsync({
-          inject: [DataSource, KafkaReadiness],
-          useFactory: (dataSource: DataSource, kafka: KafkaReadiness) => ({
-            checks: [postgresReadiness(dataSource), { name: kafka.name, check: kafka.check }],
-          }),
+          migrations: reportsMigrations,
+          apiKeys: true,
+          logDestination: options.logDestination,
         }),
         ReportsModule,
       ],
       providers: [provideConfig(ReportsConfig, config)],
       exports: [ReportsConfig],
-      global: true,
     };
   }
 }

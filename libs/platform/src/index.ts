@@ -1,0 +1,1 @@
+export { type PlatformConfig, servicePlatform, type ServicePlatformOptions } from './service-platform';
