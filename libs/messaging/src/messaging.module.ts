@@ -23,7 +23,7 @@ import { EventProducer } from './producer/event.producer';
 export interface MessagingModuleOptions {
   clientId: string;
   brokers: string[];
-  /** Appended to topic names (here: the DLQ's) to isolate an environment or a test run. */
+  /** Appended to topic names and consumer group ids to isolate an environment or a test run. */
   topicSuffix?: string;
   logLevel?: MessagingLogLevel;
   logger?: MessagingLogger;
@@ -120,6 +120,7 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
           dataSource,
           dlq,
           logger: options.logger ?? nestMessagingLogger('consumer'),
+          groupSuffix: options.topicSuffix,
         }),
     },
     {

@@ -20,13 +20,20 @@ export class ConsumerFactory {
       dataSource: DataSource;
       dlq: DeadLetterPublisher;
       logger?: MessagingLogger;
+      /**
+       * Appended to every group id, like the topic suffix to topic names: two environments (or test runs)
+       * sharing a broker must not share a group, or members subscribed to different topics would be
+       * assigned each other's partitions and never consume them.
+       */
+      groupSuffix?: string;
     },
   ) {}
 
   create(registration: ConsumerRegistration): BatchConsumerRunner {
-    const { kafka, dataSource, dlq, logger } = this.deps;
+    const { kafka, dataSource, dlq, logger, groupSuffix } = this.deps;
     const runner = new BatchConsumerRunner({
       ...registration,
+      groupId: groupSuffix ? `${registration.groupId}.${groupSuffix}` : registration.groupId,
       kafka,
       dataSource,
       dlq,
