@@ -191,7 +191,7 @@ async function writeSection(
       `(loopback), the machine shared with other work at the time (1-minute load average ${loadBefore.toFixed(1)} ` +
       'before the run), so the figures are a floor.',
     '',
-    `Command: \`node bench/reports/run.cjs\` (BENCH_RATE=${RATE}, BENCH_SECONDS=${SECONDS}, after ` +
+    `Command: \`npm run bench:reports\` (BENCH_RATE=${RATE}, BENCH_SECONDS=${SECONDS}, after ` +
       `${WARMUP_SECONDS} s of warm-up at the same rate). Open loop: each request is sent on schedule and its ` +
       'latency counts from that instant. `POST /reports` (JSON, a random category at a random point in a ward: ' +
       'validation, routing by polygon, duplicate search, one transaction with the report, its timeline and its ' +
