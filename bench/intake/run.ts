@@ -9,7 +9,7 @@
  * The services are the app's own classes, wired by hand (tsx emits no decorator metadata for Nest DI).
  * Loopback only, bounded; cleans up its topics and schema; writes its section of docs/bench.md.
  * Env: BENCH_DETECTIONS (200000), BENCH_CAMERAS (2000), BENCH_RATE (2000), BENCH_LATENCY_SECONDS (30),
- * KAFKA_BROKERS (127.0.0.1:19092), DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres),
+ * KAFKA_BROKERS (127.0.0.1:9092, as `npm run infra -- up` starts it), DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres),
  * CITY_DATA_DIR (data/cities/hai-phong: where the synthetic cameras are placed).
  */
 import {
@@ -38,10 +38,8 @@ import { loadConfig } from '@ioc/observability';
 import { type Camera, loadCityData } from '@ioc/reference-data';
 import type { Kafka } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import path from 'node:path';
-import { format, resolveConfig } from 'prettier';
 import type { DataSource } from 'typeorm';
 import { intakeEnv } from '../../apps/intake/src/config';
 import { dataOf } from '../../apps/intake/src/shared/consumed-events';
@@ -54,15 +52,15 @@ import { SystemClock } from '../../apps/intake/src/shared/clock';
 import { UuidIdGenerator } from '../../apps/intake/src/shared/id-generator';
 import { IntakeTopics } from '../../apps/intake/src/shared/intake-topics';
 import { TypeOrmUnitOfWork } from '../../apps/intake/src/shared/unit-of-work';
+import { assertLoopback, BENCH_BROKERS, BENCH_DATABASE_URL, until, writeBenchSection } from '../support';
 
 const DETECTIONS = Number(process.env.BENCH_DETECTIONS ?? 200_000);
 const CAMERAS = Number(process.env.BENCH_CAMERAS ?? 2_000);
 const RATE = Number(process.env.BENCH_RATE ?? 2_000);
 const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 30);
-const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(',');
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const BROKERS = BENCH_BROKERS;
+const DATABASE_URL = BENCH_DATABASE_URL;
 const CITY_DATA_DIR = path.resolve(process.env.CITY_DATA_DIR ?? 'data/cities/hai-phong');
-const PHASE_DEADLINE_MS = 300_000;
 const TARGETS = { detectionsPerSecond: 10_000, p99Ms: 500 };
 const MARKERS = ['<!-- bench:intake -->', '<!-- /bench:intake -->'] as const;
 /** Classes of the steady load, merged into live incidents; the others are left for fresh incidents. */
@@ -71,25 +69,6 @@ const LOAD_CLASSES: DetectionClass[] = ['congestion', 'crowd', 'queue-length'];
 const WARM_UP_CLASS: DetectionClass = 'other';
 const FRESH_CLASSES = DETECTION_CLASSES.filter((c) => !LOAD_CLASSES.includes(c) && c !== WARM_UP_CLASS);
 const MARKER_SHARE = 0.05;
-
-function assertLoopback(): void {
-  const hosts = [
-    ...BROKERS.map((broker) => broker.slice(0, broker.lastIndexOf(':'))),
-    new URL(DATABASE_URL).hostname,
-  ];
-  const foreign = hosts.filter((host) => !['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host));
-  if (foreign.length > 0)
-    throw new Error(`the benchmark runs on loopback only, not on ${foreign.join(', ')}`);
-}
-
-/** Polls until `done()` or the phase deadline; the benchmark never runs unbounded. */
-async function until(what: string, done: () => boolean | Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + PHASE_DEADLINE_MS;
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not done within ${PHASE_DEADLINE_MS / 1000} s`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 const cameraId = (i: number) => `BENCH-CAM-${String(i % CAMERAS).padStart(5, '0')}`;
 
@@ -308,14 +287,7 @@ async function writeReport(figures: {
     'the relay (woken by `pg_notify`) and Kafka before the reader sees it.',
     MARKERS[1],
   ].join('\n');
-  const file = path.resolve(__dirname, '../../docs/bench.md');
-  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const [start, end] = [current.indexOf(MARKERS[0]), current.indexOf(MARKERS[1])];
-  const next =
-    start >= 0 && end > start
-      ? current.slice(0, start) + section + current.slice(end + MARKERS[1].length)
-      : `${current.trimEnd()}\n\n${section}\n`;
-  writeFileSync(file, await format(next, { ...(await resolveConfig(file)), filepath: file }));
+  const file = await writeBenchSection('intake', section);
   return { section, file };
 }
 

@@ -5,7 +5,7 @@
  *   (c) the outbox relay publishing pre-enqueued rows (acks=all, idempotent producer).
  * Loopback only, bounded in count and time; cleans up its topics and schema. Writes its section of
  * docs/bench.md. Env: BENCH_EVENTS (200000), BENCH_RELAY_EVENTS (50000), BENCH_PARTITIONS (6),
- * KAFKA_BROKERS (127.0.0.1:19092), DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres).
+ * KAFKA_BROKERS (127.0.0.1:9092, as `npm run infra -- up` starts it), DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres).
  */
 import {
   createEvent,
@@ -28,20 +28,17 @@ import {
   provisionTopics,
 } from '@ioc/messaging';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import path from 'node:path';
 import type { Kafka } from 'kafkajs';
-import { format, resolveConfig } from 'prettier';
 import type { DataSource, EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
+import { assertLoopback, BENCH_BROKERS, BENCH_DATABASE_URL, until, writeBenchSection } from '../support';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
 const RELAY_EVENTS = Number(process.env.BENCH_RELAY_EVENTS ?? 50_000);
 const PARTITIONS = Number(process.env.BENCH_PARTITIONS ?? 6);
-const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(',');
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const BROKERS = BENCH_BROKERS;
+const DATABASE_URL = BENCH_DATABASE_URL;
 const CAMERAS = 500;
-const PHASE_DEADLINE_MS = 300_000;
 const TARGETS = { runnerShareOfRaw: 0.25, relayEventsPerSecond: 5_000 };
 const MARKERS = ['<!-- bench:messaging -->', '<!-- /bench:messaging -->'] as const;
 
@@ -67,25 +64,6 @@ function aDetection(cameraId: string) {
     subject: cameraId,
     data: { cameraId, class: 'congestion', confidence: 0.9, observedAt },
   });
-}
-
-function assertLoopback(): void {
-  const hosts = [
-    ...BROKERS.map((broker) => broker.slice(0, broker.lastIndexOf(':'))),
-    new URL(DATABASE_URL).hostname,
-  ];
-  const foreign = hosts.filter((host) => !['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host));
-  if (foreign.length > 0)
-    throw new Error(`the benchmark runs on loopback only, not on ${foreign.join(', ')}`);
-}
-
-/** Polls until `done()` or the phase deadline; the benchmark never runs unbounded. */
-async function until(what: string, done: () => boolean | Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + PHASE_DEADLINE_MS;
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not done within ${PHASE_DEADLINE_MS / 1000} s`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 async function produce(producer: EventProducer, topic: string): Promise<number> {
@@ -249,15 +227,7 @@ async function writeReport(figures: {
     'varied by ±20%.',
     MARKERS[1],
   ].join('\n');
-  const file = path.resolve(__dirname, '../../docs/bench.md');
-  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const [start, end] = [current.indexOf(MARKERS[0]), current.indexOf(MARKERS[1])];
-  const next =
-    start >= 0 && end > start
-      ? current.slice(0, start) + section + current.slice(end + MARKERS[1].length)
-      : `${current.trimEnd()}\n\n${section}\n`;
-  // Formatted as `npm run lint` expects (prettier --check covers docs/).
-  writeFileSync(file, await format(next, { ...(await resolveConfig(file)), filepath: file }));
+  const file = await writeBenchSection('messaging', section);
   return { section, file };
 }
 

@@ -7,12 +7,11 @@
  * Open loop: request i is sent at t0 + i/rate whatever the answers do, and its latency counts from that
  * scheduled instant, so a stall shows up in the percentiles (no coordinated omission).
  * Loopback only, bounded; cleans up its topics and schema; writes its section of docs/bench.md.
- * Env: BENCH_RATE (300), BENCH_SECONDS (20), BENCH_WARMUP_SECONDS (3), KAFKA_BROKERS (127.0.0.1:19092),
+ * Env: BENCH_RATE (300), BENCH_SECONDS (20), BENCH_WARMUP_SECONDS (3), KAFKA_BROKERS (127.0.0.1:9092, as `npm run infra -- up` starts it),
  * DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres), CITY_DATA_DIR (data/cities/hai-phong).
  * Run: `npm run bench:reports`.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { cpus, loadavg, totalmem } from 'node:os';
 import path from 'node:path';
@@ -23,16 +22,16 @@ import { createKafka, provisionTopics } from '@ioc/messaging';
 import { createHttpService, loadConfig, ObservabilityModule } from '@ioc/observability';
 import { type GeoPoint, loadCityData, unitsAt } from '@ioc/reference-data';
 import { Body, Controller, type INestApplication, Module, Post } from '@nestjs/common';
-import { format, resolveConfig } from 'prettier';
 import { AppModule, HTTP_SERVICE_OPTIONS } from '../../apps/reports/src/app.module';
 import { reportsEnv } from '../../apps/reports/src/config';
 import { seedCityData } from '../../apps/reports/src/reference/seed-city-data';
+import { assertLoopback, BENCH_BROKERS, BENCH_DATABASE_URL, writeBenchSection } from '../support';
 
 const RATE = Number(process.env.BENCH_RATE ?? 300);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
-const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:19092';
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const BROKERS = BENCH_BROKERS.join(',');
+const DATABASE_URL = BENCH_DATABASE_URL;
 const CITY_DIR = path.resolve(process.env.CITY_DATA_DIR ?? 'data/cities/hai-phong');
 const TARGET = { rate: 300, p99Ms: 50 };
 const MARKERS = ['<!-- bench:reports -->', '<!-- /bench:reports -->'] as const;
@@ -61,16 +60,6 @@ interface Run {
   p50: number;
   p99: number;
   max: number;
-}
-
-function assertLoopback(): void {
-  const hosts = [
-    ...BROKERS.split(',').map((broker) => broker.slice(0, broker.lastIndexOf(':'))),
-    new URL(DATABASE_URL).hostname,
-  ];
-  const foreign = hosts.filter((host) => !['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host));
-  if (foreign.length > 0)
-    throw new Error(`the benchmark runs on loopback only, not on ${foreign.join(', ')}`);
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -207,14 +196,7 @@ async function writeSection(
       `Target p99 < ${TARGET.p99Ms} ms at ${TARGET.rate} submissions/s: **${met ? 'met' : 'not met'}**.`,
     MARKERS[1],
   ].join('\n');
-  const file = path.resolve(__dirname, '../../docs/bench.md');
-  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const [start, end] = [current.indexOf(MARKERS[0]), current.indexOf(MARKERS[1])];
-  const next =
-    start >= 0 && end > start
-      ? current.slice(0, start) + section + current.slice(end + MARKERS[1].length)
-      : `${current.trimEnd()}\n\n${section}\n`;
-  writeFileSync(file, await format(next, { ...(await resolveConfig(file)), filepath: file }));
+  const file = await writeBenchSection('reports', section);
   return { section, file };
 }
 

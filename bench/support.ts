@@ -1,0 +1,51 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { format, resolveConfig } from 'prettier';
+
+/**
+ * Where the benchmarks find Kafka and Postgres: the same variables as the services, defaulting to what
+ * `npm run infra -- up` (or `npm start`) brings up on this machine.
+ */
+export const BENCH_BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim());
+export const BENCH_DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** A benchmark only ever loads servers on this machine (the workplace's rule for load tests). */
+export function assertLoopback(): void {
+  const hosts = [
+    ...BENCH_BROKERS.map((broker) => broker.slice(0, broker.lastIndexOf(':'))),
+    new URL(BENCH_DATABASE_URL).hostname,
+  ];
+  const foreign = hosts.filter((host) => !['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host));
+  if (foreign.length > 0)
+    throw new Error(`the benchmark runs on loopback only, not on ${foreign.join(', ')}`);
+}
+
+/** Polls until `done()` or the deadline; a benchmark never runs unbounded. */
+export async function until(
+  what: string,
+  done: () => boolean | Promise<boolean>,
+  deadlineMs = 300_000,
+): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not done within ${deadlineMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/**
+ * Replaces the benchmark's own section of docs/bench.md (between `<!-- bench:<name> -->` markers, which
+ * `section` must start and end with), leaving the others, formatted as `npm run lint` expects.
+ */
+export async function writeBenchSection(name: string, section: string): Promise<string> {
+  const [open, close] = [`<!-- bench:${name} -->`, `<!-- /bench:${name} -->`];
+  const file = path.resolve(__dirname, '../docs/bench.md');
+  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
+  const [start, end] = [current.indexOf(open), current.indexOf(close)];
+  const next =
+    start >= 0 && end > start
+      ? current.slice(0, start) + section + current.slice(end + close.length)
+      : `${current.trimEnd()}\n\n${section}\n`;
+  writeFileSync(file, await format(next, { ...(await resolveConfig(file)), filepath: file }));
+  return file;
+}
