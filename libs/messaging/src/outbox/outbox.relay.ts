@@ -18,6 +18,8 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** Fallback poll when no notification arrives (missed while reconnecting, or another relay's turn). Default 1000 ms. */
   pollIntervalMs?: number;
+  /** How long a notification waits for more commits before the relay claims them. Default 5 ms. */
+  coalesceMs?: number;
   logger?: MessagingLogger;
 }
 
@@ -60,12 +62,15 @@ export class OutboxRelay {
   private wakeRequested = false;
   private backingOff = false;
   private wakeUp: (() => void) | undefined;
+  private coalescing: NodeJS.Timeout | undefined;
+  private readonly coalesceMs: number;
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.schema = schemaOf(options.dataSource);
     this.table = qualifiedTable(options.dataSource, 'outbox');
     this.batchSize = options.batchSize ?? 500;
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
+    this.coalesceMs = options.coalesceMs ?? 5;
     this.logger = options.logger ?? silentLogger;
   }
 
@@ -105,8 +110,8 @@ export class OutboxRelay {
       let pause = this.pollIntervalMs;
       try {
         if (!this.listener) await this.listen();
-        await this.refreshBacklog();
-        if ((await this.drain()) > 0) await this.refreshBacklog();
+        await this.drain();
+        await this.refreshBacklogEvery(this.pollIntervalMs);
         failures = 0;
       } catch (error) {
         failures += 1;
@@ -154,6 +159,16 @@ export class OutboxRelay {
     return result;
   }
 
+  // The gauge needs a count over the table; under a steady stream of notifications the relay wakes for
+  // every commit, and counting each time would cost more than the publishing. Once per poll interval.
+  private lastBacklogRefresh = 0;
+
+  private async refreshBacklogEvery(intervalMs: number): Promise<void> {
+    if (Date.now() - this.lastBacklogRefresh < intervalMs) return;
+    this.lastBacklogRefresh = Date.now();
+    await this.refreshBacklog();
+  }
+
   private async refreshBacklog(): Promise<void> {
     const [{ backlog }]: { backlog: number }[] = await this.options.dataSource.query(
       `SELECT count(*)::int AS backlog FROM ${this.table}`,
@@ -191,7 +206,11 @@ export class OutboxRelay {
 
   private wake(): void {
     this.wakeRequested = true;
-    if (!this.backingOff) this.wakeUp?.();
+    if (this.backingOff || !this.wakeUp) return;
+    // Commits arrive in bursts (one notification each); waiting a few milliseconds lets one claim publish
+    // the burst as a batch instead of a transaction and a produce request per commit. Stopping wakes at once.
+    if (!this.running || this.coalesceMs === 0) this.wakeUp();
+    else this.coalescing ??= setTimeout(() => this.wakeUp?.(), this.coalesceMs);
   }
 
   private async sleep(ms: number): Promise<void> {
@@ -204,6 +223,8 @@ export class OutboxRelay {
       };
     });
     this.wakeUp = undefined;
+    clearTimeout(this.coalescing);
+    this.coalescing = undefined;
   }
 }
 
