@@ -1,10 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { createKafka, provisionTopics } from '@ioc/messaging';
 import { createHttpService, loadConfig } from '@ioc/observability';
-import { databaseUrl, kafkaBrokers, uniqueSchema, uniqueSuffix } from '@ioc/testing';
+import {
+  databaseUrl,
+  dropTestData,
+  kafkaBrokers,
+  provisionSuffixedTopics,
+  uniqueSchema,
+  uniqueSuffix,
+} from '@ioc/testing';
 import type { INestApplication } from '@nestjs/common';
-import { Client } from 'pg';
 import request from 'supertest';
 import { AppModule as GatewayModule } from '../apps/gateway/src/app.module';
 import { gatewayEnv } from '../apps/gateway/src/config';
@@ -48,31 +53,11 @@ function schemaEnv(service: string): Record<string, string> {
 }
 
 beforeAll(async () => {
-  const admin = createKafka({ clientId: 'services-e2e', brokers: kafkaBrokers() }).admin();
-  await admin.connect();
-  try {
-    await provisionTopics(admin, { suffix });
-  } finally {
-    await admin.disconnect();
-  }
+  await provisionSuffixedTopics(suffix);
 });
 
 afterAll(async () => {
-  const pg = new Client({ connectionString: databaseUrl() });
-  await pg.connect();
-  try {
-    for (const schema of schemas) await pg.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  } finally {
-    await pg.end();
-  }
-  const admin = createKafka({ clientId: 'services-e2e', brokers: kafkaBrokers() }).admin();
-  await admin.connect();
-  try {
-    const ours = (await admin.listTopics()).filter((topic) => topic.endsWith(`.${suffix}`));
-    await admin.deleteTopics({ topics: ours });
-  } finally {
-    await admin.disconnect();
-  }
+  await dropTestData({ suffix, schemas });
 });
 
 describe.each(services)('the $name service', ({ name, boot }) => {

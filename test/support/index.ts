@@ -3,3 +3,4 @@ export * from './wait-for';
 export * from './intake-ingest';
 export * from './reports';
 export * from './openapi';
+export * from './isolation';

@@ -1,6 +1,5 @@
 import { ApiKeyService } from '@ioc/auth';
 import { type EventType, EventTypes, type TopicName, topicName, Topics } from '@ioc/contracts';
-import { createKafka, provisionTopics } from '@ioc/messaging';
 import { createHttpService, loadConfig } from '@ioc/observability';
 import {
   databaseUrl,
@@ -9,10 +8,11 @@ import {
   IngestTopicReader,
   uniqueSchema,
   uniqueSuffix,
+  dropTestData,
+  provisionSuffixedTopics,
 } from '@ioc/testing';
 import type { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import request from 'supertest';
 import { sampleData } from '../../../libs/contracts/test/event-samples';
 import { AppModule } from '../src/app.module';
@@ -66,13 +66,7 @@ function binaryHeaders(event: Record<string, unknown>): Record<string, string> {
 const byId = (id: string) => (record: IngestTopicRecord) => record.headers.ce_id === id;
 
 beforeAll(async () => {
-  const admin = createKafka({ clientId: 'ingest-it', brokers: kafkaBrokers(), logLevel: 'nothing' }).admin();
-  await admin.connect();
-  try {
-    await provisionTopics(admin, { suffix });
-  } finally {
-    await admin.disconnect();
-  }
+  await provisionSuffixedTopics(suffix);
   const config = loadConfig(intakeEnv, {
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
@@ -102,21 +96,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await reader?.stop();
   await app?.close();
-  const pg = new Client({ connectionString: databaseUrl() });
-  await pg.connect();
-  try {
-    await pg.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  } finally {
-    await pg.end();
-  }
-  const admin = createKafka({ clientId: 'ingest-it', brokers: kafkaBrokers(), logLevel: 'nothing' }).admin();
-  await admin.connect();
-  try {
-    const ours = (await admin.listTopics()).filter((name) => name.endsWith(`.${suffix}`));
-    await admin.deleteTopics({ topics: ours });
-  } finally {
-    await admin.disconnect();
-  }
+  await dropTestData({ suffix, schemas: [schema] });
 });
 
 describe('CloudEvents HTTP ingest: accepted events are in Kafka', () => {

@@ -1,6 +1,5 @@
 import { ApiKeyService } from '@ioc/auth';
 import { EventTypes, type TopicName, topicName, Topics } from '@ioc/contracts';
-import { createKafka, provisionTopics } from '@ioc/messaging';
 import { createHttpService, loadConfig } from '@ioc/observability';
 import {
   databaseUrl,
@@ -9,9 +8,10 @@ import {
   IngestTopicReader,
   uniqueSchema,
   uniqueSuffix,
+  dropTestData,
+  provisionSuffixedTopics,
 } from '@ioc/testing';
 import type { INestApplication } from '@nestjs/common';
-import { Client } from 'pg';
 import request from 'supertest';
 import { AppModule } from '../src/app.module';
 import { intakeEnv } from '../src/config';
@@ -51,13 +51,7 @@ const byKey = (k: string) => (record: IngestTopicRecord) => record.key === k;
 const dataOf = (record: IngestTopicRecord) => JSON.parse(record.value ?? '') as Record<string, unknown>;
 
 beforeAll(async () => {
-  const admin = createKafka({ clientId: 'ngsi-it', brokers: kafkaBrokers(), logLevel: 'nothing' }).admin();
-  await admin.connect();
-  try {
-    await provisionTopics(admin, { suffix });
-  } finally {
-    await admin.disconnect();
-  }
+  await provisionSuffixedTopics(suffix);
   const config = loadConfig(intakeEnv, {
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
@@ -78,21 +72,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await reader?.stop();
   await app?.close();
-  const pg = new Client({ connectionString: databaseUrl() });
-  await pg.connect();
-  try {
-    await pg.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  } finally {
-    await pg.end();
-  }
-  const admin = createKafka({ clientId: 'ngsi-it', brokers: kafkaBrokers(), logLevel: 'nothing' }).admin();
-  await admin.connect();
-  try {
-    const ours = (await admin.listTopics()).filter((name) => name.endsWith(`.${suffix}`));
-    await admin.deleteTopics({ topics: ours });
-  } finally {
-    await admin.disconnect();
-  }
+  await dropTestData({ suffix, schemas: [schema] });
 });
 
 describe('TrafficFlowObserved → ioc.traffic.observation.v1', () => {
