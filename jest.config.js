@@ -1,16 +1,22 @@
 // Two Jest projects: fast unit specs beside the code, and integration specs that talk to the real
 // Kafka and Postgres started (or found) by test/global-setup.mjs.
-const swc = JSON.parse(require('node:fs').readFileSync(`${__dirname}/.swcrc`, 'utf8'));
+const fs = require('node:fs');
+const readJson = (file) => JSON.parse(fs.readFileSync(`${__dirname}/${file}`, 'utf8'));
+const swc = readJson('.swcrc');
+// `@ioc/*` aliases come from tsconfig's paths, so that a new lib is one edit there.
+const { paths } = readJson('tsconfig.base.json').compilerOptions;
+const moduleNameMapper = Object.fromEntries(
+  Object.entries(paths).map(([alias, [target]]) => [
+    `^${alias.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`,
+    `<rootDir>/${target}`,
+  ]),
+);
 const shared = {
   rootDir: __dirname,
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['@swc/jest', { ...swc, swcrc: false }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
-  moduleNameMapper: {
-    '^@ioc/testing$': '<rootDir>/test/support/index.ts',
-    '^@ioc/(contracts|messaging|database|auth|observability|reference-data|platform)$':
-      '<rootDir>/libs/$1/src/index.ts',
-  },
+  moduleNameMapper,
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.cache/', '/.run/'],
 };
 
