@@ -24,7 +24,13 @@ import {
   topicName,
   type TopicSpec,
 } from '@ioc/contracts';
-import { createDataSource, qualifiedTable, quotedSchema, runMigrations } from '@ioc/database';
+import {
+  createDataSource,
+  qualifiedTable,
+  quotedSchema,
+  runMigrations,
+  TypeOrmUnitOfWork,
+} from '@ioc/database';
 import {
   BatchConsumerRunner,
   createKafka,
@@ -47,11 +53,10 @@ import { IncidentsRepository } from '../../apps/intake/src/incidents/incidents.r
 import { IncidentsService } from '../../apps/intake/src/incidents/incidents.service';
 import { SeverityRules } from '../../apps/intake/src/incidents/severity';
 import { intakeMigrations } from '../../apps/intake/src/migrations';
-import { RegistryRepository } from '../../apps/intake/src/registry/registry.repository';
+import { ReferenceDataRepository } from '../../apps/intake/src/reference/reference-data.repository';
 import { SystemClock } from '../../apps/intake/src/shared/clock';
 import { UuidIdGenerator } from '../../apps/intake/src/shared/id-generator';
 import { IntakeTopics } from '../../apps/intake/src/shared/intake-topics';
-import { TypeOrmUnitOfWork } from '../../apps/intake/src/shared/unit-of-work';
 import { assertLoopback, BENCH_BROKERS, BENCH_DATABASE_URL, until, writeBenchSection } from '../support';
 
 const DETECTIONS = Number(process.env.BENCH_DETECTIONS ?? 200_000);
@@ -136,7 +141,7 @@ function pipeline(
   const topics = new IntakeTopics(suffix);
   const service = new IncidentsService(
     new IncidentsRepository(),
-    new RegistryRepository(),
+    new ReferenceDataRepository(),
     new Outbox(),
     topics,
     new SystemClock(),
@@ -316,7 +321,7 @@ async function main(): Promise<void> {
     await provisionTopics(admin, { suffix: latencySuffix, catalog });
     await runMigrations(dataSource);
     const cameras = await syntheticCameras();
-    await dataSource.transaction((manager) => new RegistryRepository().upsertCameras(manager, cameras));
+    await dataSource.transaction((tx) => new ReferenceDataRepository().upsertCameras(tx, cameras));
     await producer.connect();
     await relayProducer.connect();
     await relay.start();

@@ -24,8 +24,10 @@ import { type GeoPoint, loadCityData, unitsAt } from '@ioc/reference-data';
 import { Body, Controller, type INestApplication, Module, Post } from '@nestjs/common';
 import { AppModule, HTTP_SERVICE_OPTIONS } from '../../apps/reports/src/app.module';
 import { reportsEnv } from '../../apps/reports/src/config';
-import { seedCityData } from '../../apps/reports/src/reference/seed-city-data';
+import { ReferenceDataRepository } from '../../apps/reports/src/reference/reference-data.repository';
 import { assertLoopback, BENCH_BROKERS, BENCH_DATABASE_URL, writeBenchSection } from '../support';
+import { TypeOrmUnitOfWork } from '@ioc/database';
+import { seedCityData } from '@ioc/platform';
 
 const RATE = Number(process.env.BENCH_RATE ?? 300);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
@@ -241,7 +243,7 @@ async function main(): Promise<void> {
     const reportsPort = await listen(reports);
     const seeded = createDataSource({ url: DATABASE_URL, schema, migrations: [] });
     await seeded.initialize();
-    await seedCityData(seeded, CITY_DIR);
+    await seedCityData(new TypeOrmUnitOfWork(seeded), CITY_DIR, new ReferenceDataRepository());
     await seeded.destroy();
 
     await load(barePort, '/bare', bodies, WARMUP_SECONDS);

@@ -9,12 +9,11 @@ import { IncidentsController } from './incidents/incidents.controller';
 import { IncidentsRepository } from './incidents/incidents.repository';
 import { IncidentsService } from './incidents/incidents.service';
 import { SeverityRules } from './incidents/severity';
-import { RegistryRepository } from './registry/registry.repository';
+import { ReferenceDataRepository } from './reference/reference-data.repository';
 import { Clock, SystemClock } from './shared/clock';
 import { IdGenerator, UuidIdGenerator } from './shared/id-generator';
 import { IntakeSweeper } from './shared/intake.sweeper';
 import { IntakeTopics } from './shared/intake-topics';
-import { TypeOrmUnitOfWork, UnitOfWork } from './shared/unit-of-work';
 import { TrafficController } from './traffic/traffic.controller';
 import { TrafficObservationsConsumer } from './traffic/traffic-observations.consumer';
 import { TrafficRepository } from './traffic/traffic.repository';
@@ -29,7 +28,6 @@ import { TrafficService } from './traffic/traffic.service';
   providers: [
     { provide: Clock, useClass: SystemClock },
     { provide: IdGenerator, useClass: UuidIdGenerator },
-    { provide: UnitOfWork, useClass: TypeOrmUnitOfWork },
     {
       provide: IntakeTopics,
       inject: [IntakeConfig],
@@ -40,7 +38,7 @@ import { TrafficService } from './traffic/traffic.service';
       inject: [IntakeConfig],
       useFactory: (c: IntakeConfig) => new SeverityRules(c.INCIDENT_SEVERITY_RULES, c.CITY_TIMEZONE),
     },
-    RegistryRepository,
+    ReferenceDataRepository,
     IncidentsRepository,
     CamerasRepository,
     TrafficRepository,

@@ -16,7 +16,6 @@ import { ReportsPolicy } from './reports/reports.policy';
 import { ReportsRepository } from './reports/reports.repository';
 import { ReportsService } from './reports/reports.service';
 import { Clock, IdGenerator, RandomIdGenerator, SystemClock } from './shared/ports';
-import { TypeOrmUnitOfWork, UnitOfWork } from './shared/unit-of-work';
 import { SlaService } from './sla/sla.service';
 import { SlaSweeper } from './sla/sla.sweeper';
 import { ReportSubmissionsConsumer } from './submissions/report-submissions.consumer';
@@ -48,7 +47,6 @@ import { ReportSubmissionsConsumer } from './submissions/report-submissions.cons
   providers: [
     { provide: Clock, useClass: SystemClock },
     { provide: IdGenerator, useClass: RandomIdGenerator },
-    { provide: UnitOfWork, useClass: TypeOrmUnitOfWork },
     {
       provide: ReferenceSource,
       inject: [DataSource],

@@ -28,7 +28,9 @@ import { escapeIdentifier } from 'pg';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module';
 import { reportsEnv } from '../src/config';
-import { seedCityData } from '../src/reference/seed-city-data';
+import { ReferenceDataRepository } from '../src/reference/reference-data.repository';
+import { TypeOrmUnitOfWork } from '@ioc/database';
+import { seedCityData } from '@ioc/platform';
 
 const REPORT_TOPICS: readonly TopicName[] = [Topics.reportsEvents, Topics.reportsSubmissions, Topics.dlq];
 
@@ -87,7 +89,7 @@ export async function startReportsApp(env: Record<string, string> = {}): Promise
   });
   await app.init();
   const dataSource = app.get(DataSource);
-  await seedCityData(dataSource, CITY_DIR);
+  await seedCityData(new TypeOrmUnitOfWork(dataSource), CITY_DIR, new ReferenceDataRepository());
   const issuer = await DevTokenIssuer.open({ keysDir, nodeEnv: 'test' });
   const topic = (base: (typeof Topics)[keyof typeof Topics]) => topicName(base, suffix);
 

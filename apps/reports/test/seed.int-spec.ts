@@ -1,9 +1,15 @@
-import { createDataSource, qualifiedTable, quotedSchema, runMigrations } from '@ioc/database';
+import {
+  createDataSource,
+  qualifiedTable,
+  quotedSchema,
+  runMigrations,
+  TypeOrmUnitOfWork,
+} from '@ioc/database';
+import { seedCityData } from '@ioc/platform';
 import { databaseUrl, uniqueSchema } from '@ioc/testing';
 import type { DataSource } from 'typeorm';
 import { reportsMigrations } from '../src/migrations';
 import { ReferenceDataRepository } from '../src/reference/reference-data.repository';
-import { seedCityData } from '../src/reference/seed-city-data';
 import { CITY_DIR } from './reports-app';
 
 jest.setTimeout(60_000);
@@ -36,7 +42,9 @@ describe('reference data seed', () => {
   };
 
   it('loads a city folder and changes nothing when run again', async () => {
-    const first = await seedCityData(dataSource, CITY_DIR);
+    const seed = () =>
+      seedCityData(new TypeOrmUnitOfWork(dataSource), CITY_DIR, new ReferenceDataRepository());
+    const { counts: first } = await seed();
     const afterFirst = await counts();
     expect(afterFirst).toEqual({
       categories: first.categories,
@@ -44,7 +52,7 @@ describe('reference data seed', () => {
       admin_units: first.adminUnits,
       routing_rules: first.routingRules,
     });
-    await seedCityData(dataSource, CITY_DIR);
+    await seed();
     expect(await counts()).toEqual(afterFirst);
   });
 

@@ -8,6 +8,7 @@ import {
 import { DataSource } from 'typeorm';
 import { createDataSource, type CreateDataSourceOptions } from './data-source.factory';
 import { runMigrations } from './run-migrations';
+import { TypeOrmUnitOfWork, UnitOfWork } from './unit-of-work';
 
 /** Options of {@link DatabaseModule}. */
 export interface DatabaseModuleOptions extends CreateDataSourceOptions {
@@ -39,8 +40,8 @@ class DataSourceCloser implements OnApplicationShutdown {
 }
 
 /**
- * Provides the service's TypeORM `DataSource` (inject it by its class), initialized and migrated, and
- * closes it on shutdown. `DatabaseModule.forRoot(options)` or `DatabaseModule.forRootAsync({ useFactory,
+ * Provides the service's TypeORM `DataSource` (inject it by its class), initialized and migrated, and the
+ * {@link UnitOfWork} on it, and closes it on shutdown. `DatabaseModule.forRoot(options)` or `DatabaseModule.forRootAsync({ useFactory,
  * inject })`.
  */
 @Module({
@@ -62,7 +63,8 @@ class DataSourceCloser implements OnApplicationShutdown {
       },
     },
     DataSourceCloser,
+    { provide: UnitOfWork, useClass: TypeOrmUnitOfWork },
   ],
-  exports: [DataSource],
+  exports: [DataSource, UnitOfWork],
 })
 export class DatabaseModule extends ConfigurableModuleClass {}

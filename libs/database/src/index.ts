@@ -4,3 +4,4 @@ export { assertSchemaName, qualifiedTable, quotedSchema, schemaOf } from './sche
 export { DatabaseConfigError } from './database.errors';
 export { DatabaseModule, type DatabaseModuleOptions } from './database.module';
 export { databaseCommand, type DatabaseCommandOptions } from './database-command';
+export { type Tx, TypeOrmUnitOfWork, UnitOfWork } from './unit-of-work';

@@ -1,1 +1,2 @@
 export { type PlatformConfig, servicePlatform, type ServicePlatformOptions } from './service-platform';
+export { type CityDataUpsert, citySeedCommand, seedCityData, type SeedResult } from './seed-city-data';

@@ -1,13 +1,12 @@
 import { createEvent, EventTypes, type EventDataMap, type IocEvent } from '@ioc/contracts';
 import { Outbox } from '@ioc/messaging';
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { type Tx, UnitOfWork } from '@ioc/database';
 import { IntakeConfig } from '../config';
-import { FutureEventTimeError, UnknownCameraError } from '../registry/registry.errors';
+import { FutureEventTimeError, UnknownCameraError } from '../reference/reference-data.errors';
 import { Clock } from '../shared/clock';
 import { IdGenerator } from '../shared/id-generator';
 import { INTAKE_EVENT_SOURCE, IntakeTopics } from '../shared/intake-topics';
-import { UnitOfWork } from '../shared/unit-of-work';
 import { type CameraLiveness, CamerasRepository, type StatusChange } from './cameras.repository';
 
 /** A heartbeat event as the consumer hands it over. */
@@ -48,7 +47,7 @@ export class CameraStatusService {
    * not matter); a camera not online comes online only from a heartbeat recent enough to keep it online.
    * @throws UnknownCameraError / FutureEventTimeError (poison)
    */
-  async applyHeartbeats(manager: EntityManager, inputs: readonly HeartbeatInput[]): Promise<void> {
+  async applyHeartbeats(tx: Tx, inputs: readonly HeartbeatInput[]): Promise<void> {
     const now = this.clock.now().getTime();
     const latest = new Map<string, number>();
     for (const { eventId, data } of inputs) {
@@ -56,7 +55,7 @@ export class CameraStatusService {
       if (at > now + this.config.EVENT_MAX_FUTURE_SKEW) throw new FutureEventTimeError(eventId);
       latest.set(data.cameraId, Math.max(latest.get(data.cameraId) ?? at, at));
     }
-    const cameras = await this.cameras.lockLiveness(manager, [...latest.keys()]);
+    const cameras = await this.cameras.lockLiveness(tx, [...latest.keys()]);
     const changes: StatusChange[] = [];
     const events: IocEvent[] = [];
     for (const [cameraId, at] of latest) {
@@ -72,23 +71,23 @@ export class CameraStatusService {
         events.push(this.statusEvent(camera, previous));
       }
     }
-    await this.cameras.saveLiveness(manager, [...cameras.values()]);
-    await this.cameras.recordChanges(manager, changes);
-    await this.outbox.enqueue(manager, this.topics.camerasStatus, events);
+    await this.cameras.saveLiveness(tx, [...cameras.values()]);
+    await this.cameras.recordChanges(tx, changes);
+    await this.outbox.enqueue(tx, this.topics.camerasStatus, events);
   }
 
   /** Takes silent cameras offline; returns how many. Safe with several instances. */
   async sweep(): Promise<number> {
     const now = this.clock.now().getTime();
     const after = this.config.CAMERA_OFFLINE_AFTER;
-    return this.unitOfWork.run(async (manager) => {
-      const offline = await this.cameras.markSilentOffline(manager, now - after, after, SWEEP_BATCH);
+    return this.unitOfWork.run(async (tx) => {
+      const offline = await this.cameras.markSilentOffline(tx, now - after, after, SWEEP_BATCH);
       await this.cameras.recordChanges(
-        manager,
+        tx,
         offline.map((c) => ({ cameraId: c.id, status: 'offline', at: c.statusSince ?? now })),
       );
       await this.outbox.enqueue(
-        manager,
+        tx,
         this.topics.camerasStatus,
         offline.map((c) => this.statusEvent(c, 'online')),
       );
@@ -100,9 +99,7 @@ export class CameraStatusService {
   async uptime(from: Date, to: Date): Promise<UptimeReport> {
     const end = Math.min(to.getTime(), this.clock.now().getTime());
     const span = Math.max(end - from.getTime(), 0);
-    const rows = await this.unitOfWork.run((manager) =>
-      this.cameras.onlineTime(manager, from.getTime(), end),
-    );
+    const rows = await this.unitOfWork.run((tx) => this.cameras.onlineTime(tx, from.getTime(), end));
     const cameras = rows.map((r) => ({ ...r, uptime: span === 0 ? 0 : r.onlineMs / span }));
     const units = new Map<string, { cameras: number; onlineMs: number }>();
     for (const camera of cameras) {
@@ -124,7 +121,7 @@ export class CameraStatusService {
   }
 
   async list(): Promise<CameraLiveness[]> {
-    return this.unitOfWork.run((manager) => this.cameras.list(manager));
+    return this.unitOfWork.run((tx) => this.cameras.list(tx));
   }
 
   private statusEvent(camera: CameraLiveness, previous: CameraLiveness['status']): IocEvent {

@@ -1,6 +1,5 @@
 import type { CameraStatus } from '@ioc/contracts';
-import { qualifiedTable } from '@ioc/database';
-import type { EntityManager } from 'typeorm';
+import { qualifiedTable, type Tx } from '@ioc/database';
 
 /** A camera's liveness as the heartbeat rules need it. */
 export interface CameraLiveness {
@@ -42,9 +41,9 @@ const LIVENESS = 'id, status, status_since, last_heartbeat_at, lat, lon, admin_u
 /** Camera liveness and its history; set-wise per chunk. */
 export class CamerasRepository {
   /** Locks the active cameras among `ids` for the heartbeat chunk's transaction. */
-  async lockLiveness(manager: EntityManager, ids: readonly string[]): Promise<Map<string, CameraLiveness>> {
-    const rows: LivenessRow[] = await manager.query(
-      `SELECT ${LIVENESS} FROM ${qualifiedTable(manager, 'cameras')}
+  async lockLiveness(tx: Tx, ids: readonly string[]): Promise<Map<string, CameraLiveness>> {
+    const rows: LivenessRow[] = await tx.query(
+      `SELECT ${LIVENESS} FROM ${qualifiedTable(tx, 'cameras')}
        WHERE active AND id = ANY($1::text[]) ORDER BY id FOR UPDATE`,
       [ids],
     );
@@ -52,10 +51,10 @@ export class CamerasRepository {
   }
 
   /** Writes heartbeat times and statuses in one statement. */
-  async saveLiveness(manager: EntityManager, cameras: readonly CameraLiveness[]): Promise<void> {
+  async saveLiveness(tx: Tx, cameras: readonly CameraLiveness[]): Promise<void> {
     if (cameras.length === 0) return;
-    await manager.query(
-      `UPDATE ${qualifiedTable(manager, 'cameras')} AS c
+    await tx.query(
+      `UPDATE ${qualifiedTable(tx, 'cameras')} AS c
        SET status = r.status, status_since = r.status_since, last_heartbeat_at = r.last_heartbeat_at
        FROM jsonb_to_recordset($1::jsonb) AS r(id text, status text, status_since timestamptz, last_heartbeat_at timestamptz)
        WHERE c.id = r.id`,
@@ -77,15 +76,10 @@ export class CamerasRepository {
    * With several instances each camera goes offline once: rows are claimed with SKIP LOCKED and the
    * lock re-checks `status` on the newest row version (exactly once, issue 5).
    */
-  async markSilentOffline(
-    manager: EntityManager,
-    cutoff: number,
-    afterMs: number,
-    limit: number,
-  ): Promise<CameraLiveness[]> {
-    const table = qualifiedTable(manager, 'cameras');
+  async markSilentOffline(tx: Tx, cutoff: number, afterMs: number, limit: number): Promise<CameraLiveness[]> {
+    const table = qualifiedTable(tx, 'cameras');
     // Wrapped in a CTE: TypeORM returns [rows, count] for a bare UPDATE … RETURNING on Postgres.
-    const rows: LivenessRow[] = await manager.query(
+    const rows: LivenessRow[] = await tx.query(
       `WITH offline AS (
          UPDATE ${table} AS c
          SET status = 'offline', status_since = c.last_heartbeat_at + make_interval(secs => $2::float8 / 1000)
@@ -102,28 +96,28 @@ export class CamerasRepository {
     return rows.map(toLiveness);
   }
 
-  async recordChanges(manager: EntityManager, changes: readonly StatusChange[]): Promise<void> {
+  async recordChanges(tx: Tx, changes: readonly StatusChange[]): Promise<void> {
     if (changes.length === 0) return;
-    await manager.query(
-      `INSERT INTO ${qualifiedTable(manager, 'camera_status_changes')} (camera_id, status, at)
+    await tx.query(
+      `INSERT INTO ${qualifiedTable(tx, 'camera_status_changes')} (camera_id, status, at)
        SELECT camera_id, status, at FROM jsonb_to_recordset($1::jsonb) AS r(camera_id text, status text, at timestamptz)`,
       [JSON.stringify(changes.map((c) => ({ camera_id: c.cameraId, status: c.status, at: iso(c.at) })))],
     );
   }
 
   /** Online milliseconds of every active camera within [from, to), from its status history. */
-  async onlineTime(manager: EntityManager, from: number, to: number): Promise<CameraUptimeRow[]> {
-    const rows: { id: string; admin_unit_code: string; online_ms: string }[] = await manager.query(
+  async onlineTime(tx: Tx, from: number, to: number): Promise<CameraUptimeRow[]> {
+    const rows: { id: string; admin_unit_code: string; online_ms: string }[] = await tx.query(
       `WITH spans AS (
          SELECT camera_id, status, at,
            lead(at) OVER (PARTITION BY camera_id ORDER BY at, seq) AS until
-         FROM ${qualifiedTable(manager, 'camera_status_changes')}
+         FROM ${qualifiedTable(tx, 'camera_status_changes')}
          WHERE at < $2::timestamptz)
        SELECT c.id, c.admin_unit_code,
          COALESCE(SUM(GREATEST(0, EXTRACT(EPOCH FROM
            LEAST(COALESCE(s.until, $2::timestamptz), $2::timestamptz) - GREATEST(s.at, $1::timestamptz)) * 1000)) FILTER (WHERE s.status = 'online'), 0)
            ::bigint AS online_ms
-       FROM ${qualifiedTable(manager, 'cameras')} c
+       FROM ${qualifiedTable(tx, 'cameras')} c
        LEFT JOIN spans s ON s.camera_id = c.id
        WHERE c.active
        GROUP BY c.id, c.admin_unit_code
@@ -137,9 +131,9 @@ export class CamerasRepository {
     }));
   }
 
-  async list(manager: EntityManager): Promise<CameraLiveness[]> {
-    const rows: LivenessRow[] = await manager.query(
-      `SELECT ${LIVENESS} FROM ${qualifiedTable(manager, 'cameras')} WHERE active ORDER BY id`,
+  async list(tx: Tx): Promise<CameraLiveness[]> {
+    const rows: LivenessRow[] = await tx.query(
+      `SELECT ${LIVENESS} FROM ${qualifiedTable(tx, 'cameras')} WHERE active ORDER BY id`,
     );
     return rows.map(toLiveness);
   }

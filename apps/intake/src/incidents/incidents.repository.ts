@@ -1,6 +1,5 @@
 import type { IncidentSource, IncidentStatus } from '@ioc/contracts';
-import { qualifiedTable } from '@ioc/database';
-import type { EntityManager } from 'typeorm';
+import { qualifiedTable, type Tx } from '@ioc/database';
 import type { Incident } from './incident';
 
 interface IncidentRow {
@@ -49,13 +48,13 @@ const RECORD = `r(id text, source text, subject_id text, class text, severity te
 export class IncidentsRepository {
   /** Locks the live incidents of the given subjects and classes for the caller's transaction. */
   async lockLive(
-    manager: EntityManager,
+    tx: Tx,
     source: IncidentSource,
     keys: readonly { subjectId: string; class: string }[],
   ): Promise<Incident[]> {
     if (keys.length === 0) return [];
-    const rows: IncidentRow[] = await manager.query(
-      `SELECT ${COLUMNS} FROM ${qualifiedTable(manager, 'incidents')}
+    const rows: IncidentRow[] = await tx.query(
+      `SELECT ${COLUMNS} FROM ${qualifiedTable(tx, 'incidents')}
        WHERE status <> 'cleared' AND source = $1
          AND (subject_id, class) IN (SELECT * FROM unnest($2::text[], $3::text[]))
        ORDER BY id FOR UPDATE`,
@@ -68,10 +67,10 @@ export class IncidentsRepository {
    * Inserts or updates `incidents` in one statement. Callers save the updated ones before the new ones:
    * an expired incident must leave the live index before its successor enters it.
    */
-  async save(manager: EntityManager, incidents: readonly Incident[]): Promise<void> {
+  async save(tx: Tx, incidents: readonly Incident[]): Promise<void> {
     if (incidents.length === 0) return;
-    await manager.query(
-      `INSERT INTO ${qualifiedTable(manager, 'incidents')} (${COLUMNS})
+    await tx.query(
+      `INSERT INTO ${qualifiedTable(tx, 'incidents')} (${COLUMNS})
        SELECT ${COLUMNS} FROM jsonb_to_recordset($1::jsonb) AS ${RECORD}
        ON CONFLICT (id) DO UPDATE SET severity = excluded.severity, status = excluded.status,
          count = excluded.count, first_seen_at = excluded.first_seen_at, last_seen_at = excluded.last_seen_at,
@@ -83,15 +82,15 @@ export class IncidentsRepository {
     );
   }
 
-  async findById(manager: EntityManager, id: string, lock = false): Promise<Incident | undefined> {
-    const rows: IncidentRow[] = await manager.query(
-      `SELECT ${COLUMNS} FROM ${qualifiedTable(manager, 'incidents')} WHERE id = $1${lock ? ' FOR UPDATE' : ''}`,
+  async findById(tx: Tx, id: string, lock = false): Promise<Incident | undefined> {
+    const rows: IncidentRow[] = await tx.query(
+      `SELECT ${COLUMNS} FROM ${qualifiedTable(tx, 'incidents')} WHERE id = $1${lock ? ' FOR UPDATE' : ''}`,
       [id],
     );
     return rows[0] && toIncident(rows[0]);
   }
 
-  async list(manager: EntityManager, query: IncidentQuery): Promise<Incident[]> {
+  async list(tx: Tx, query: IncidentQuery): Promise<Incident[]> {
     const where: string[] = [];
     const params: unknown[] = [];
     const param = (value: unknown) => {
@@ -106,8 +105,8 @@ export class IncidentsRepository {
         `(opened_at, id) < (${param(new Date(query.after.openedAt))}::timestamptz, ${param(query.after.id)})`,
       );
     }
-    const rows: IncidentRow[] = await manager.query(
-      `SELECT ${COLUMNS} FROM ${qualifiedTable(manager, 'incidents')}
+    const rows: IncidentRow[] = await tx.query(
+      `SELECT ${COLUMNS} FROM ${qualifiedTable(tx, 'incidents')}
        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY opened_at DESC, id DESC LIMIT ${param(query.limit)}`,
       params,
@@ -119,9 +118,9 @@ export class IncidentsRepository {
    * Claims live incidents last seen before `cutoff`, skipping rows another instance holds: with two
    * sweepers each incident is cleared once (the lock re-checks `status` on the newest row version).
    */
-  async claimQuiet(manager: EntityManager, cutoff: number, limit: number): Promise<Incident[]> {
-    const rows: IncidentRow[] = await manager.query(
-      `SELECT ${COLUMNS} FROM ${qualifiedTable(manager, 'incidents')}
+  async claimQuiet(tx: Tx, cutoff: number, limit: number): Promise<Incident[]> {
+    const rows: IncidentRow[] = await tx.query(
+      `SELECT ${COLUMNS} FROM ${qualifiedTable(tx, 'incidents')}
        WHERE status <> 'cleared' AND last_seen_at < $1
        ORDER BY last_seen_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
       [new Date(cutoff), limit],
@@ -130,9 +129,9 @@ export class IncidentsRepository {
   }
 
   /** Claims live incidents whose merged detections are unannounced and whose rate limit has passed. */
-  async claimPendingUpdates(manager: EntityManager, cutoff: number, limit: number): Promise<Incident[]> {
-    const rows: IncidentRow[] = await manager.query(
-      `SELECT ${COLUMNS} FROM ${qualifiedTable(manager, 'incidents')}
+  async claimPendingUpdates(tx: Tx, cutoff: number, limit: number): Promise<Incident[]> {
+    const rows: IncidentRow[] = await tx.query(
+      `SELECT ${COLUMNS} FROM ${qualifiedTable(tx, 'incidents')}
        WHERE update_pending AND status <> 'cleared' AND last_emitted_at <= $1
        ORDER BY last_emitted_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
       [new Date(cutoff), limit],
@@ -142,12 +141,12 @@ export class IncidentsRepository {
 
   /** Adds the chunk's per-camera counts to the tallies. */
   async addTallies(
-    manager: EntityManager,
+    tx: Tx,
     tallies: readonly { cameraId: string; class: string; total: number; belowFloor: number; late: number }[],
   ): Promise<void> {
     if (tallies.length === 0) return;
-    const table = qualifiedTable(manager, 'detection_tallies');
-    await manager.query(
+    const table = qualifiedTable(tx, 'detection_tallies');
+    await tx.query(
       `INSERT INTO ${table} AS t (camera_id, class, total, below_floor, late)
        SELECT camera_id, class, total, below_floor, late
        FROM jsonb_to_recordset($1::jsonb) AS r(camera_id text, class text, total bigint, below_floor bigint, late bigint)

@@ -3,14 +3,13 @@ import type { DetectionClass, EventDataMap, IncidentStatus, IncidentSource, IocE
 import { EventTypes } from '@ioc/contracts';
 import { Outbox } from '@ioc/messaging';
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { type Tx, UnitOfWork } from '@ioc/database';
 import { IntakeConfig } from '../config';
-import { FutureEventTimeError, UnknownCameraError } from '../registry/registry.errors';
-import { RegistryRepository } from '../registry/registry.repository';
+import { FutureEventTimeError, UnknownCameraError } from '../reference/reference-data.errors';
+import { ReferenceDataRepository } from '../reference/reference-data.repository';
 import { Clock } from '../shared/clock';
 import { IdGenerator } from '../shared/id-generator';
 import { IntakeTopics } from '../shared/intake-topics';
-import { UnitOfWork } from '../shared/unit-of-work';
 import { correlateDetections, type Detection, type IncidentPlace, openIncident } from './correlation';
 import { type Incident, incidentKey } from './incident';
 import { incidentEvent } from './incident-events';
@@ -44,7 +43,7 @@ const SWEEP_BATCH = 500;
 export class IncidentsService {
   constructor(
     private readonly incidents: IncidentsRepository,
-    private readonly registry: RegistryRepository,
+    private readonly registry: ReferenceDataRepository,
     private readonly outbox: Outbox,
     private readonly topics: IntakeTopics,
     private readonly clock: Clock,
@@ -59,11 +58,9 @@ export class IncidentsService {
    * the live incidents, one write of incidents, one of tallies, one outbox insert.
    * @throws UnknownCameraError / FutureEventTimeError (poison: the runner isolates and dead-letters it)
    */
-  async applyDetections(manager: EntityManager, inputs: readonly DetectionInput[]): Promise<void> {
+  async applyDetections(tx: Tx, inputs: readonly DetectionInput[]): Promise<void> {
     const now = this.clock.now().getTime();
-    const cameras = await this.registry.findCameras(manager, [
-      ...new Set(inputs.map((i) => i.data.cameraId)),
-    ]);
+    const cameras = await this.registry.findCameras(tx, [...new Set(inputs.map((i) => i.data.cameraId))]);
     const detections: Detection[] = inputs.map(({ eventId, data }) => {
       const camera = cameras.get(data.cameraId);
       if (!camera) throw new UnknownCameraError(data.cameraId);
@@ -78,7 +75,7 @@ export class IncidentsService {
       };
     });
     const keys = uniqueKeys(detections.map((d) => ({ subjectId: d.cameraId, class: d.class })));
-    const live = await this.liveByKey(manager, 'camera', keys);
+    const live = await this.liveByKey(tx, 'camera', keys);
     const { touched, tallies } = correlateDetections(
       live,
       detections,
@@ -91,11 +88,11 @@ export class IncidentsService {
       () => this.ids.next(),
     );
     await this.persist(
-      manager,
+      tx,
       touched.map((t) => ({ incident: t.incident, isNew: t.isNew, changed: t.merged > 0 })),
       now,
     );
-    await this.incidents.addTallies(manager, tallies);
+    await this.incidents.addTallies(tx, tallies);
   }
 
   /**
@@ -103,14 +100,14 @@ export class IncidentsService {
    * configured time opens an incident), in the traffic consumer's transaction.
    */
   async applyJamSignals(
-    manager: EntityManager,
+    tx: Tx,
     signals: ReadonlyMap<string, { place: IncidentPlace; signals: readonly JamSignal[] }>,
   ): Promise<void> {
     if (signals.size === 0) return;
     const now = this.clock.now().getTime();
     const cls: DetectionClass = 'congestion';
     const live = await this.liveByKey(
-      manager,
+      tx,
       'traffic',
       [...signals.keys()].map((subjectId) => ({ subjectId, class: cls })),
     );
@@ -152,7 +149,7 @@ export class IncidentsService {
         }
       }
     }
-    await this.persist(manager, [...touched.values()], now);
+    await this.persist(tx, [...touched.values()], now);
   }
 
   async list(
@@ -166,11 +163,11 @@ export class IncidentsService {
   ): Promise<Incident[]> {
     // An agency sees the incidents assigned to it only (issue 5); operators see all.
     const agencyId = principal.roles.includes('operator') ? undefined : (principal.agencyId ?? '');
-    return this.unitOfWork.run((manager) => this.incidents.list(manager, { ...query, agencyId }));
+    return this.unitOfWork.run((tx) => this.incidents.list(tx, { ...query, agencyId }));
   }
 
   async get(principal: Principal, id: string): Promise<Incident> {
-    return this.unitOfWork.run(async (manager) => this.visible(manager, principal, id, false));
+    return this.unitOfWork.run(async (tx) => this.visible(tx, principal, id, false));
   }
 
   /** Operator, or the agency it is assigned to: open or assigned → acknowledged. */
@@ -189,7 +186,7 @@ export class IncidentsService {
    * @throws UnknownAgencyError when the city has no such agency
    */
   async assign(principal: Principal, id: string, agencyId: string): Promise<Incident> {
-    const known = await this.unitOfWork.run((manager) => this.registry.agencyExists(manager, agencyId));
+    const known = await this.unitOfWork.run((tx) => this.registry.agencyExists(tx, agencyId));
     if (!known) throw new UnknownAgencyError();
     return this.act(principal, id, 'assigned', (incident) => {
       if (incident.status === 'cleared') throw new IncidentTransitionError('assigned', incident.status);
@@ -217,8 +214,8 @@ export class IncidentsService {
   async sweep(): Promise<IncidentSweepResult> {
     const now = this.clock.now().getTime();
     const quiet = this.config.INCIDENT_QUIET_PERIOD;
-    const cleared = await this.unitOfWork.run(async (manager) => {
-      const claimed = await this.incidents.claimQuiet(manager, now - quiet, SWEEP_BATCH);
+    const cleared = await this.unitOfWork.run(async (tx) => {
+      const claimed = await this.incidents.claimQuiet(tx, now - quiet, SWEEP_BATCH);
       for (const incident of claimed) {
         incident.status = 'cleared';
         incident.clearedReason = 'expired';
@@ -226,17 +223,17 @@ export class IncidentsService {
         incident.updatePending = false;
         incident.lastEmittedAt = now;
       }
-      await this.incidents.save(manager, claimed);
+      await this.incidents.save(tx, claimed);
       await this.outbox.enqueue(
-        manager,
+        tx,
         this.topics.incidents,
         claimed.map((i) => incidentEvent(this.ids.next(), 'cleared', i, i.clearedAt ?? now)),
       );
       return claimed.length;
     });
-    const updated = await this.unitOfWork.run(async (manager) => {
+    const updated = await this.unitOfWork.run(async (tx) => {
       const claimed = await this.incidents.claimPendingUpdates(
-        manager,
+        tx,
         now - this.config.INCIDENT_UPDATE_INTERVAL,
         SWEEP_BATCH,
       );
@@ -244,9 +241,9 @@ export class IncidentsService {
         incident.updatePending = false;
         incident.lastEmittedAt = now;
       }
-      await this.incidents.save(manager, claimed);
+      await this.incidents.save(tx, claimed);
       await this.outbox.enqueue(
-        manager,
+        tx,
         this.topics.incidents,
         claimed.map((i) => incidentEvent(this.ids.next(), 'updated', i, now)),
       );
@@ -261,36 +258,31 @@ export class IncidentsService {
     change: 'acknowledged' | 'assigned' | 'cleared',
     mutate: (incident: Incident, now: number) => void,
   ): Promise<Incident> {
-    return this.unitOfWork.run(async (manager) => {
-      const incident = await this.visible(manager, principal, id, true);
+    return this.unitOfWork.run(async (tx) => {
+      const incident = await this.visible(tx, principal, id, true);
       const now = this.clock.now().getTime();
       mutate(incident, now);
       incident.lastEmittedAt = now;
-      await this.incidents.save(manager, [incident]);
-      await this.outbox.enqueue(manager, this.topics.incidents, [
+      await this.incidents.save(tx, [incident]);
+      await this.outbox.enqueue(tx, this.topics.incidents, [
         incidentEvent(this.ids.next(), change, incident, now),
       ]);
       return incident;
     });
   }
 
-  private async visible(
-    manager: EntityManager,
-    principal: Principal,
-    id: string,
-    lock: boolean,
-  ): Promise<Incident> {
-    const incident = await this.incidents.findById(manager, id, lock);
+  private async visible(tx: Tx, principal: Principal, id: string, lock: boolean): Promise<Incident> {
+    const incident = await this.incidents.findById(tx, id, lock);
     if (!incident || !canAccessAgency(principal, incident.agencyId)) throw new IncidentNotFoundError(id);
     return incident;
   }
 
   private async liveByKey(
-    manager: EntityManager,
+    tx: Tx,
     source: IncidentSource,
     keys: readonly { subjectId: string; class: string }[],
   ): Promise<Map<string, Incident>> {
-    const rows = await this.incidents.lockLive(manager, source, keys);
+    const rows = await this.incidents.lockLive(tx, source, keys);
     return new Map(rows.map((i) => [incidentKey(source, i.subjectId, i.class), i]));
   }
 
@@ -300,7 +292,7 @@ export class IncidentsService {
    * withheld update is marked pending for the sweeper.
    */
   private async persist(
-    manager: EntityManager,
+    tx: Tx,
     touched: readonly { incident: Incident; isNew: boolean; changed: boolean }[],
     now: number,
   ): Promise<void> {
@@ -336,14 +328,14 @@ export class IncidentsService {
       }
     }
     await this.incidents.save(
-      manager,
+      tx,
       touched.filter((t) => !t.isNew).map((t) => t.incident),
     );
     await this.incidents.save(
-      manager,
+      tx,
       touched.filter((t) => t.isNew).map((t) => t.incident),
     );
-    await this.outbox.enqueue(manager, this.topics.incidents, events);
+    await this.outbox.enqueue(tx, this.topics.incidents, events);
   }
 }
 

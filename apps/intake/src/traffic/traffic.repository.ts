@@ -1,6 +1,5 @@
 import type { CongestionLevel } from '@ioc/contracts';
-import { qualifiedTable } from '@ioc/database';
-import type { EntityManager } from 'typeorm';
+import { qualifiedTable, type Tx } from '@ioc/database';
 
 /** A segment's congestion state. */
 export interface SegmentState {
@@ -34,19 +33,19 @@ const COLUMNS =
 
 /** Road segments' congestion state, set-wise per chunk. */
 export class TrafficRepository {
-  async lockSegments(manager: EntityManager, ids: readonly string[]): Promise<Map<string, SegmentState>> {
-    const rows: SegmentRow[] = await manager.query(
-      `SELECT ${COLUMNS} FROM ${qualifiedTable(manager, 'road_segments')}
+  async lockSegments(tx: Tx, ids: readonly string[]): Promise<Map<string, SegmentState>> {
+    const rows: SegmentRow[] = await tx.query(
+      `SELECT ${COLUMNS} FROM ${qualifiedTable(tx, 'road_segments')}
        WHERE active AND id = ANY($1::text[]) ORDER BY id FOR UPDATE`,
       [ids],
     );
     return new Map(rows.map((r) => [r.id, toState(r)]));
   }
 
-  async save(manager: EntityManager, segments: readonly SegmentState[]): Promise<void> {
+  async save(tx: Tx, segments: readonly SegmentState[]): Promise<void> {
     if (segments.length === 0) return;
-    await manager.query(
-      `UPDATE ${qualifiedTable(manager, 'road_segments')} AS s
+    await tx.query(
+      `UPDATE ${qualifiedTable(tx, 'road_segments')} AS s
        SET level = r.level, level_since = r.level_since, last_observed_at = r.last_observed_at,
          last_speed_kmh = r.last_speed_kmh, observations = r.observations
        FROM jsonb_to_recordset($1::jsonb) AS r(id text, level text, level_since timestamptz,
@@ -67,9 +66,9 @@ export class TrafficRepository {
     );
   }
 
-  async list(manager: EntityManager): Promise<SegmentState[]> {
-    const rows: SegmentRow[] = await manager.query(
-      `SELECT ${COLUMNS} FROM ${qualifiedTable(manager, 'road_segments')} WHERE active ORDER BY id`,
+  async list(tx: Tx): Promise<SegmentState[]> {
+    const rows: SegmentRow[] = await tx.query(
+      `SELECT ${COLUMNS} FROM ${qualifiedTable(tx, 'road_segments')} WHERE active ORDER BY id`,
     );
     return rows.map(toState);
   }

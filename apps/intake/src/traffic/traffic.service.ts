@@ -1,15 +1,14 @@
 import { createEvent, EventTypes, type EventDataMap, type IocEvent } from '@ioc/contracts';
 import { Outbox } from '@ioc/messaging';
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { type Tx, UnitOfWork } from '@ioc/database';
 import { IntakeConfig } from '../config';
 import type { IncidentPlace } from '../incidents/correlation';
 import { IncidentsService, type JamSignal } from '../incidents/incidents.service';
-import { FutureEventTimeError, UnknownSegmentError } from '../registry/registry.errors';
+import { FutureEventTimeError, UnknownSegmentError } from '../reference/reference-data.errors';
 import { Clock } from '../shared/clock';
 import { IdGenerator } from '../shared/id-generator';
 import { INTAKE_EVENT_SOURCE, IntakeTopics } from '../shared/intake-topics';
-import { UnitOfWork } from '../shared/unit-of-work';
 import { type CongestionThresholds, nextCongestionLevel } from './congestion';
 import { type SegmentState, TrafficRepository } from './traffic.repository';
 
@@ -48,16 +47,14 @@ export class TrafficService {
   }
 
   /** @throws UnknownSegmentError / FutureEventTimeError (poison) */
-  async applyObservations(manager: EntityManager, inputs: readonly ObservationInput[]): Promise<void> {
+  async applyObservations(tx: Tx, inputs: readonly ObservationInput[]): Promise<void> {
     const now = this.clock.now().getTime();
     const observations = inputs.map(({ eventId, data }) => {
       const at = Date.parse(data.observedAt);
       if (at > now + this.config.EVENT_MAX_FUTURE_SKEW) throw new FutureEventTimeError(eventId);
       return { segmentId: data.segmentId, speedKmh: data.speedKmh, at };
     });
-    const segments = await this.traffic.lockSegments(manager, [
-      ...new Set(observations.map((o) => o.segmentId)),
-    ]);
+    const segments = await this.traffic.lockSegments(tx, [...new Set(observations.map((o) => o.segmentId))]);
     const events: IocEvent[] = [];
     const jams = new Map<string, { place: IncidentPlace; signals: JamSignal[] }>();
     // Stable sort: equal times keep their offset order.
@@ -88,13 +85,13 @@ export class TrafficService {
         signals().push({ kind: 'jammed', at: o.at });
       }
     }
-    await this.traffic.save(manager, [...segments.values()]);
-    await this.outbox.enqueue(manager, this.topics.trafficStatus, events);
-    await this.incidents.applyJamSignals(manager, jams);
+    await this.traffic.save(tx, [...segments.values()]);
+    await this.outbox.enqueue(tx, this.topics.trafficStatus, events);
+    await this.incidents.applyJamSignals(tx, jams);
   }
 
   async list(): Promise<SegmentState[]> {
-    return this.unitOfWork.run((manager) => this.traffic.list(manager));
+    return this.unitOfWork.run((tx) => this.traffic.list(tx));
   }
 
   private changeEvent(

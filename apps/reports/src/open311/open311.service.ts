@@ -8,7 +8,7 @@ import { OutsideCityError, ReportNotFoundError, UnknownCategoryError } from '../
 import { ReportsRepository } from '../reports/reports.repository';
 import { ReportsService } from '../reports/reports.service';
 import { Clock } from '../shared/ports';
-import { UnitOfWork } from '../shared/unit-of-work';
+import { UnitOfWork } from '@ioc/database';
 
 /** A service (report category) in the GeoReport v2 list. */
 export interface Open311ServiceEntry {

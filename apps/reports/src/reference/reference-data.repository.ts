@@ -1,15 +1,11 @@
-import { qualifiedTable } from '@ioc/database';
+import { qualifiedTable, type Tx } from '@ioc/database';
+import type { CityDataUpsert } from '@ioc/platform';
 import { type AdminUnit, type Agency, type CityData, parseIsoDuration } from '@ioc/reference-data';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { ReferenceSource, type ReferenceSnapshot } from './reference-catalog';
 
 /** What the seed changed. */
-export interface SeedCounts {
-  categories: number;
-  agencies: number;
-  adminUnits: number;
-  routingRules: number;
-}
+type SeedCounts = { categories: number; agencies: number; adminUnits: number; routingRules: number };
 
 interface CategoryRow {
   code: string;
@@ -52,9 +48,9 @@ interface RuleRow {
 }
 
 /** Reads and upserts the reference data tables; only this file knows their SQL. */
-export class ReferenceDataRepository {
+export class ReferenceDataRepository implements CityDataUpsert {
   /** Upserts a city's data; units and rules the folder no longer has are removed (they would misroute). */
-  async upsert(tx: EntityManager, data: CityData): Promise<SeedCounts> {
+  async upsert(tx: Tx, data: CityData): Promise<SeedCounts> {
     const t = (name: string) => qualifiedTable(tx, name);
     for (const c of data.categories) {
       await tx.query(
@@ -133,18 +129,18 @@ export class ReferenceDataRepository {
     };
   }
 
-  async load(manager: EntityManager): Promise<ReferenceSnapshot> {
-    const t = (name: string) => qualifiedTable(manager, name);
+  async load(tx: Tx): Promise<ReferenceSnapshot> {
+    const t = (name: string) => qualifiedTable(tx, name);
     const [categories, agencies, units, rules] = await Promise.all([
-      manager.query<CategoryRow[]>(`SELECT * FROM ${t('categories')} ORDER BY code`),
-      manager.query<AgencyRow[]>(`SELECT * FROM ${t('agencies')} ORDER BY id`),
-      manager.query<AdminUnitRow[]>(
+      tx.query<CategoryRow[]>(`SELECT * FROM ${t('categories')} ORDER BY code`),
+      tx.query<AgencyRow[]>(`SELECT * FROM ${t('agencies')} ORDER BY id`),
+      tx.query<AdminUnitRow[]>(
         `SELECT code, hierarchy, to_char(valid_from, 'YYYY-MM-DD') AS valid_from,
            to_char(valid_to, 'YYYY-MM-DD') AS valid_to, effective_from, effective_to, name_vi, name_en, level,
            parent_code, geometry
          FROM ${t('admin_units')} ORDER BY code, hierarchy, valid_from`,
       ),
-      manager.query<RuleRow[]>(`SELECT * FROM ${t('routing_rules')} ORDER BY id`),
+      tx.query<RuleRow[]>(`SELECT * FROM ${t('routing_rules')} ORDER BY id`),
     ]);
     return {
       categories: categories.map((c) => ({

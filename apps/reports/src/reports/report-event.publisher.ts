@@ -1,6 +1,6 @@
 import { type IocEvent, Topics, topicName } from '@ioc/contracts';
 import { Outbox } from '@ioc/messaging';
-import type { Tx } from '../shared/unit-of-work';
+import type { Tx } from '@ioc/database';
 
 /** Where report events go: the outbox, in the caller's transaction (DESIGN "Nothing lost"). */
 export abstract class ReportEventPublisher {

@@ -3,7 +3,7 @@ import { EventTypes, type IocEvent } from '@ioc/contracts';
 import { aJpegWithExif, aReportsTestCity } from '../../../../test/factories/reports';
 import { ReferenceCatalog, ReferenceSource, type ReferenceSnapshot } from '../reference/reference-catalog';
 import { Clock, IdGenerator } from '../shared/ports';
-import { type Tx, UnitOfWork } from '../shared/unit-of-work';
+import { type Tx, UnitOfWork } from '@ioc/database';
 import { OPEN_STATUSES, type Report, type TimelineEntry } from './report';
 import { ReportEventPublisher } from './report-event.publisher';
 import {

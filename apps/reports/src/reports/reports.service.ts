@@ -7,7 +7,7 @@ import { type CategoryRules, ReferenceCatalog } from '../reference/reference-cat
 import { degreesAround, distanceMeters } from '../shared/geo';
 import { sniffPhotoType, stripPhotoMetadata } from '../photos/photo-sanitizer';
 import { Clock, hashSecret, IdGenerator, secretMatches } from '../shared/ports';
-import { type Tx, UnitOfWork } from '../shared/unit-of-work';
+import { type Tx, UnitOfWork } from '@ioc/database';
 import { idempotencyLookup, openReceipt, sealReceipt } from './idempotent-receipt';
 import { OPEN_STATUSES, type Actor, type Report, type TimelineEntry, TRIAGE_STATUSES } from './report';
 import { ReportEventPublisher } from './report-event.publisher';

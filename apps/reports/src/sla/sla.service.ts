@@ -8,7 +8,7 @@ import type { Report, TimelineEntry } from '../reports/report';
 import { ReportsRepository } from '../reports/reports.repository';
 import { ReportsPolicy } from '../reports/reports.policy';
 import { Clock } from '../shared/ports';
-import { UnitOfWork } from '../shared/unit-of-work';
+import { UnitOfWork } from '@ioc/database';
 
 /** What one sweep did. */
 export interface SweepResult {

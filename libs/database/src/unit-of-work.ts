@@ -1,14 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 
-/** A database transaction handle; services pass it through to repositories and the outbox untouched. */
+/**
+ * A database transaction handle. Services receive it and pass it through, untouched, to repositories and the
+ * outbox; only repositories use it.
+ */
 export type Tx = EntityManager;
 
-/** Runs work in one transaction, so a state change and its outbox rows commit together (DESIGN "Nothing lost"). */
+/**
+ * Runs work in one database transaction, so that a state change and the outbox rows announcing it commit
+ * together (docs/architecture.md, "Nothing lost"). A port: unit specs give services an immediate fake.
+ */
 export abstract class UnitOfWork {
   abstract run<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
 }
 
+/** {@link UnitOfWork} on the service's TypeORM data source; {@link DatabaseModule} provides it. */
 @Injectable()
 export class TypeOrmUnitOfWork extends UnitOfWork {
   constructor(private readonly dataSource: DataSource) {

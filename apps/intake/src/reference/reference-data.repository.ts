@@ -1,6 +1,6 @@
-import { qualifiedTable } from '@ioc/database';
-import type { Agency, Camera, RoadSegment } from '@ioc/reference-data';
-import type { EntityManager } from 'typeorm';
+import { qualifiedTable, type Tx } from '@ioc/database';
+import type { CityDataUpsert } from '@ioc/platform';
+import type { Agency, Camera, CityData, RoadSegment } from '@ioc/reference-data';
 
 /** A registered camera as the rules need it. */
 export interface CameraRef {
@@ -20,10 +20,22 @@ export interface SegmentRef {
 }
 
 /** Cameras, road segments and agency ids loaded from the city's data folder; only the seed writes them. */
-export class RegistryRepository {
+export class ReferenceDataRepository implements CityDataUpsert {
+  /** Upserts what intake keeps of a city's folder: cameras, road segments and agency ids. */
+  async upsert(tx: Tx, data: CityData): Promise<{ cameras: number; roadSegments: number; agencies: number }> {
+    await this.upsertCameras(tx, data.cameras);
+    await this.upsertSegments(tx, data.roadSegments);
+    await this.upsertAgencies(tx, data.agencies);
+    return {
+      cameras: data.cameras.length,
+      roadSegments: data.roadSegments.length,
+      agencies: data.agencies.length,
+    };
+  }
+
   /** Inserts or updates every camera and marks the ones no longer listed inactive; status is kept. */
-  async upsertCameras(manager: EntityManager, cameras: readonly Camera[]): Promise<void> {
-    const table = qualifiedTable(manager, 'cameras');
+  async upsertCameras(tx: Tx, cameras: readonly Camera[]): Promise<void> {
+    const table = qualifiedTable(tx, 'cameras');
     const rows = cameras.map((c) => ({
       id: c.id,
       names: c.names,
@@ -33,7 +45,7 @@ export class RegistryRepository {
       admin_unit_code: c.adminUnitCode,
       owner_agency_id: c.ownerAgencyId,
     }));
-    await manager.query(
+    await tx.query(
       `INSERT INTO ${table} (id, names, kind, lat, lon, admin_unit_code, owner_agency_id, active)
        SELECT id, names, kind, lat, lon, admin_unit_code, owner_agency_id, true
        FROM jsonb_to_recordset($1::jsonb) AS r(id text, names jsonb, kind text, lat float8, lon float8,
@@ -43,14 +55,14 @@ export class RegistryRepository {
          owner_agency_id = excluded.owner_agency_id, active = true`,
       [JSON.stringify(rows)],
     );
-    await manager.query(`UPDATE ${table} SET active = false WHERE active AND NOT (id = ANY($1::text[]))`, [
+    await tx.query(`UPDATE ${table} SET active = false WHERE active AND NOT (id = ANY($1::text[]))`, [
       rows.map((r) => r.id),
     ]);
   }
 
   /** Inserts or updates every segment and marks the ones no longer listed inactive; state is kept. */
-  async upsertSegments(manager: EntityManager, segments: readonly RoadSegment[]): Promise<void> {
-    const table = qualifiedTable(manager, 'road_segments');
+  async upsertSegments(tx: Tx, segments: readonly RoadSegment[]): Promise<void> {
+    const table = qualifiedTable(tx, 'road_segments');
     const rows = segments.map((s) => {
       // The incident marker sits on the middle vertex: a point of the road itself, not a centroid.
       const [lon, lat] = s.geometry.coordinates[Math.floor(s.geometry.coordinates.length / 2)];
@@ -64,7 +76,7 @@ export class RegistryRepository {
         lon,
       };
     });
-    await manager.query(
+    await tx.query(
       `INSERT INTO ${table} (id, names, free_flow_kmh, admin_unit_code, geometry, lat, lon, active)
        SELECT id, names, free_flow_kmh, admin_unit_code, geometry, lat, lon, true
        FROM jsonb_to_recordset($1::jsonb) AS r(id text, names jsonb, free_flow_kmh float8,
@@ -74,36 +86,34 @@ export class RegistryRepository {
          lon = excluded.lon, active = true`,
       [JSON.stringify(rows)],
     );
-    await manager.query(`UPDATE ${table} SET active = false WHERE active AND NOT (id = ANY($1::text[]))`, [
+    await tx.query(`UPDATE ${table} SET active = false WHERE active AND NOT (id = ANY($1::text[]))`, [
       rows.map((r) => r.id),
     ]);
   }
 
   /** Inserts every agency id and marks the ones no longer listed inactive. */
-  async upsertAgencies(manager: EntityManager, agencies: readonly Agency[]): Promise<void> {
-    const table = qualifiedTable(manager, 'agencies');
+  async upsertAgencies(tx: Tx, agencies: readonly Agency[]): Promise<void> {
+    const table = qualifiedTable(tx, 'agencies');
     const ids = agencies.map((a) => a.id);
-    await manager.query(
+    await tx.query(
       `INSERT INTO ${table} (id, active) SELECT id, true FROM unnest($1::text[]) AS t(id)
        ON CONFLICT (id) DO UPDATE SET active = true`,
       [ids],
     );
-    await manager.query(`UPDATE ${table} SET active = false WHERE active AND NOT (id = ANY($1::text[]))`, [
-      ids,
-    ]);
+    await tx.query(`UPDATE ${table} SET active = false WHERE active AND NOT (id = ANY($1::text[]))`, [ids]);
   }
 
-  async agencyExists(manager: EntityManager, id: string): Promise<boolean> {
-    const rows: unknown[] = await manager.query(
-      `SELECT 1 FROM ${qualifiedTable(manager, 'agencies')} WHERE active AND id = $1`,
+  async agencyExists(tx: Tx, id: string): Promise<boolean> {
+    const rows: unknown[] = await tx.query(
+      `SELECT 1 FROM ${qualifiedTable(tx, 'agencies')} WHERE active AND id = $1`,
       [id],
     );
     return rows.length > 0;
   }
 
-  async findCameras(manager: EntityManager, ids: readonly string[]): Promise<Map<string, CameraRef>> {
-    const rows: { id: string; lat: number; lon: number; admin_unit_code: string }[] = await manager.query(
-      `SELECT id, lat, lon, admin_unit_code FROM ${qualifiedTable(manager, 'cameras')}
+  async findCameras(tx: Tx, ids: readonly string[]): Promise<Map<string, CameraRef>> {
+    const rows: { id: string; lat: number; lon: number; admin_unit_code: string }[] = await tx.query(
+      `SELECT id, lat, lon, admin_unit_code FROM ${qualifiedTable(tx, 'cameras')}
        WHERE active AND id = ANY($1::text[])`,
       [ids],
     );
