@@ -147,7 +147,7 @@ function pipeline(
     new SystemClock(),
     new UuidIdGenerator(),
     config,
-    new SeverityRules(config.INCIDENT_SEVERITY_RULES, config.CITY_TIMEZONE),
+    new SeverityRules(config.INTAKE_INCIDENT_SEVERITY_RULES, config.CITY_TIMEZONE),
     new TypeOrmUnitOfWork(dataSource),
   );
   let committed = 0;

@@ -1,4 +1,5 @@
 import { authEnv } from '@ioc/auth';
+import { databaseEnv } from '@ioc/database';
 import { DETECTION_CLASSES, INCIDENT_SEVERITIES } from '@ioc/contracts';
 import { commonEnv, configToken, envDuration, envInt } from '@ioc/observability';
 import { z } from 'zod';
@@ -21,7 +22,7 @@ export type SeverityRule = z.infer<typeof severityRule>;
 
 /**
  * The city's defaults: what endangers people is high at once and critical when confirmed; congestion at
- * night (fewer patrols) rises a step. A city overrides them with INCIDENT_SEVERITY_RULES.
+ * night (fewer patrols) rises a step. A city overrides them with INTAKE_INCIDENT_SEVERITY_RULES.
  */
 export const DEFAULT_SEVERITY_RULES: readonly SeverityRule[] = [
   { severity: 'critical', classes: ['fire-smoke', 'accident'], minConfidence: 0.8, minCount: 5 },
@@ -56,39 +57,35 @@ const ratio = z.coerce.number().gt(0).lt(1);
 /** The intake service's environment, parsed once in main.ts (CONVENTIONS: Config). */
 export const intakeEnv = authEnv
   .safeExtend(commonEnv.shape)
+  .safeExtend(databaseEnv('intake').shape)
   .safeExtend(ingestEnv.shape)
   .safeExtend({
     PORT: envInt({ min: 1, max: 65535 }).default(3002),
-    /** One Postgres schema per service (DESIGN); tests give each run its own. */
-    DB_SCHEMA: z
-      .string()
-      .regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: 'must be a lower-case Postgres identifier' })
-      .default('intake'),
     /** Detections of one camera and class this close (event time) to an open incident merge into it. */
-    INCIDENT_CORRELATION_WINDOW: envDuration({ min: SECOND, max: DAY }).default(5 * MINUTE),
+    INTAKE_INCIDENT_CORRELATION_WINDOW: envDuration({ min: SECOND, max: DAY }).default(5 * MINUTE),
     /** Detections below this confidence are counted but open nothing. */
-    DETECTION_CONFIDENCE_FLOOR: z.coerce.number().min(0).max(1).default(0.5),
+    INTAKE_DETECTION_CONFIDENCE_FLOOR: z.coerce.number().min(0).max(1).default(0.5),
     /** An incident without a new detection or observation for this long clears itself (`expired`). */
-    INCIDENT_QUIET_PERIOD: envDuration({ min: SECOND, max: 7 * DAY }).default(15 * MINUTE),
+    INTAKE_INCIDENT_QUIET_PERIOD: envDuration({ min: SECOND, max: 7 * DAY }).default(15 * MINUTE),
     /** At most one `incident.updated` per incident per this interval (DESIGN: not one per detection). */
-    INCIDENT_UPDATE_INTERVAL: envDuration({ min: 0, max: DAY }).default(30 * SECOND),
+    INTAKE_INCIDENT_UPDATE_INTERVAL: envDuration({ min: 0, max: DAY }).default(30 * SECOND),
     /** Events older than this (event time against the clock) are counted as late and change nothing. */
-    EVENT_LATE_GRACE: envDuration({ min: SECOND, max: 7 * DAY }).default(10 * MINUTE),
+    INTAKE_EVENT_LATE_GRACE: envDuration({ min: SECOND, max: 7 * DAY }).default(10 * MINUTE),
     /** Events dated further ahead than this are dead-lettered: a wrong clock would hold windows open. */
-    EVENT_MAX_FUTURE_SKEW: envDuration({ min: 0, max: DAY }).default(2 * MINUTE),
-    INCIDENT_SEVERITY_RULES: severityRules.default(() => [...DEFAULT_SEVERITY_RULES]),
+    INTAKE_EVENT_MAX_FUTURE_SKEW: envDuration({ min: 0, max: DAY }).default(2 * MINUTE),
+    INTAKE_INCIDENT_SEVERITY_RULES: severityRules.default(() => [...DEFAULT_SEVERITY_RULES]),
     /** A camera without a heartbeat for this long goes offline. */
-    CAMERA_OFFLINE_AFTER: envDuration({ min: SECOND, max: DAY }).default(2 * MINUTE),
+    INTAKE_CAMERA_OFFLINE_AFTER: envDuration({ min: SECOND, max: DAY }).default(2 * MINUTE),
     /** Speed / free-flow speed below which a segment is slow, congested, jammed. */
-    TRAFFIC_SLOW_RATIO: ratio.default(0.7),
-    TRAFFIC_CONGESTED_RATIO: ratio.default(0.45),
-    TRAFFIC_JAMMED_RATIO: ratio.default(0.2),
+    INTAKE_TRAFFIC_SLOW_RATIO: ratio.default(0.7),
+    INTAKE_TRAFFIC_CONGESTED_RATIO: ratio.default(0.45),
+    INTAKE_TRAFFIC_JAMMED_RATIO: ratio.default(0.2),
     /** A level is left for a better one only once the ratio is this much above its threshold. */
-    TRAFFIC_HYSTERESIS: z.coerce.number().min(0).max(0.5).default(0.05),
+    INTAKE_TRAFFIC_HYSTERESIS: z.coerce.number().min(0).max(0.5).default(0.05),
     /** A jam lasting this long (event time) opens an incident. */
-    TRAFFIC_JAM_INCIDENT_AFTER: envDuration({ min: 0, max: DAY }).default(10 * MINUTE),
+    INTAKE_TRAFFIC_JAM_INCIDENT_AFTER: envDuration({ min: 0, max: DAY }).default(10 * MINUTE),
     /** How often the sweepers look for quiet incidents, pending updates and silent cameras. */
-    SWEEP_INTERVAL: envDuration({ min: 50, max: 10 * MINUTE }).default(5 * SECOND),
+    INTAKE_SWEEP_INTERVAL: envDuration({ min: 50, max: 10 * MINUTE }).default(5 * SECOND),
     /** Messages per consumer transaction (set-wise SQL per chunk). */
     INTAKE_CHUNK_SIZE: envInt({ min: 1, max: 5000 }).default(1000),
     /**
@@ -107,11 +104,12 @@ export const intakeEnv = authEnv
   })
   .refine(
     (env) =>
-      env.TRAFFIC_SLOW_RATIO > env.TRAFFIC_CONGESTED_RATIO &&
-      env.TRAFFIC_CONGESTED_RATIO > env.TRAFFIC_JAMMED_RATIO,
+      env.INTAKE_TRAFFIC_SLOW_RATIO > env.INTAKE_TRAFFIC_CONGESTED_RATIO &&
+      env.INTAKE_TRAFFIC_CONGESTED_RATIO > env.INTAKE_TRAFFIC_JAMMED_RATIO,
     {
-      path: ['TRAFFIC_SLOW_RATIO'],
-      error: 'TRAFFIC_SLOW_RATIO > TRAFFIC_CONGESTED_RATIO > TRAFFIC_JAMMED_RATIO must hold',
+      path: ['INTAKE_TRAFFIC_SLOW_RATIO'],
+      error:
+        'INTAKE_TRAFFIC_SLOW_RATIO > INTAKE_TRAFFIC_CONGESTED_RATIO > INTAKE_TRAFFIC_JAMMED_RATIO must hold',
     },
   );
 

@@ -36,7 +36,7 @@ import { TrafficService } from './traffic/traffic.service';
     {
       provide: SeverityRules,
       inject: [IntakeConfig],
-      useFactory: (c: IntakeConfig) => new SeverityRules(c.INCIDENT_SEVERITY_RULES, c.CITY_TIMEZONE),
+      useFactory: (c: IntakeConfig) => new SeverityRules(c.INTAKE_INCIDENT_SEVERITY_RULES, c.CITY_TIMEZONE),
     },
     ReferenceDataRepository,
     IncidentsRepository,

@@ -11,7 +11,7 @@ import { CITY_DATA_DIR, heartbeat, IntakeWorld, rows } from './fixtures/intake-h
 describe('intake: camera heartbeats → status, with two instances', () => {
   // 5 s, not less: a heartbeat applied later than that after it was sent (a loaded CI machine) would no
   // longer bring its camera online, and the spec would wait for a change that never comes.
-  const world = new IntakeWorld({ CAMERA_OFFLINE_AFTER: '5s', SWEEP_INTERVAL: '50ms' });
+  const world = new IntakeWorld({ INTAKE_CAMERA_OFFLINE_AFTER: '5s', INTAKE_SWEEP_INTERVAL: '50ms' });
   let first: INestApplication;
   let cameraIds: string[];
   const changesOf = (cameraId: string) =>

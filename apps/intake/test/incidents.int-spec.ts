@@ -13,11 +13,11 @@ const QUIET_MS = 60_000;
 
 describe('intake: camera detections → incidents', () => {
   const world = new IntakeWorld({
-    INCIDENT_QUIET_PERIOD: '60s',
-    INCIDENT_UPDATE_INTERVAL: '1h',
-    INCIDENT_CORRELATION_WINDOW: '5m',
-    DETECTION_CONFIDENCE_FLOOR: '0.5',
-    EVENT_LATE_GRACE: '10m',
+    INTAKE_INCIDENT_QUIET_PERIOD: '60s',
+    INTAKE_INCIDENT_UPDATE_INTERVAL: '1h',
+    INTAKE_INCIDENT_CORRELATION_WINDOW: '5m',
+    INTAKE_DETECTION_CONFIDENCE_FLOOR: '0.5',
+    INTAKE_EVENT_LATE_GRACE: '10m',
   });
   let app: INestApplication;
   let city: CityData;
@@ -96,7 +96,7 @@ describe('intake: camera detections → incidents', () => {
     );
     expect(opened).toHaveLength(1);
     expect(opened[0].data).toMatchObject({ incidentId: incident.id, cameraId, source: 'camera' });
-    // INCIDENT_UPDATE_INTERVAL is 1h: merged detections are withheld for the sweeper, not one event each.
+    // INTAKE_INCIDENT_UPDATE_INTERVAL is 1h: merged detections are withheld for the sweeper, not one event each.
     expect(world.events('incidentUpdated', incident.id)).toHaveLength(0);
   });
 

@@ -8,9 +8,9 @@ import { CITY_DATA_DIR, detection, IntakeWorld, rows } from './fixtures/intake-h
 
 describe('intake: a restart in the middle of a burst', () => {
   const world = new IntakeWorld({
-    INCIDENT_UPDATE_INTERVAL: '300ms',
-    INCIDENT_CORRELATION_WINDOW: '5m',
-    INCIDENT_QUIET_PERIOD: '1h',
+    INTAKE_INCIDENT_UPDATE_INTERVAL: '300ms',
+    INTAKE_INCIDENT_CORRELATION_WINDOW: '5m',
+    INTAKE_INCIDENT_QUIET_PERIOD: '1h',
     INTAKE_CHUNK_SIZE: '100',
   });
 

@@ -9,12 +9,12 @@ import { CITY_DATA_DIR, IntakeWorld, observation, rows } from './fixtures/intake
 
 describe('intake: traffic observations → congestion', () => {
   const world = new IntakeWorld({
-    TRAFFIC_SLOW_RATIO: '0.7',
-    TRAFFIC_CONGESTED_RATIO: '0.45',
-    TRAFFIC_JAMMED_RATIO: '0.2',
-    TRAFFIC_HYSTERESIS: '0.05',
-    TRAFFIC_JAM_INCIDENT_AFTER: '2m',
-    INCIDENT_QUIET_PERIOD: '1h',
+    INTAKE_TRAFFIC_SLOW_RATIO: '0.7',
+    INTAKE_TRAFFIC_CONGESTED_RATIO: '0.45',
+    INTAKE_TRAFFIC_JAMMED_RATIO: '0.2',
+    INTAKE_TRAFFIC_HYSTERESIS: '0.05',
+    INTAKE_TRAFFIC_JAM_INCIDENT_AFTER: '2m',
+    INTAKE_INCIDENT_QUIET_PERIOD: '1h',
   });
   let app: INestApplication;
   let segments: readonly RoadSegment[];

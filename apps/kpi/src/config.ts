@@ -1,15 +1,13 @@
 import { authEnv } from '@ioc/auth';
+import { databaseEnv } from '@ioc/database';
 import { commonEnv, configToken, envInt } from '@ioc/observability';
-import { z } from 'zod';
 
 /** The kpi service's environment, parsed once in main.ts (CONVENTIONS: Config). */
-export const kpiEnv = authEnv.safeExtend(commonEnv.shape).safeExtend({
-  PORT: envInt({ min: 1, max: 65535 }).default(3003),
-  /** One Postgres schema per service (DESIGN); tests give each run its own. */
-  DB_SCHEMA: z
-    .string()
-    .regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: 'must be a lower-case Postgres identifier' })
-    .default('kpi'),
-});
+export const kpiEnv = authEnv
+  .safeExtend(commonEnv.shape)
+  .safeExtend(databaseEnv('kpi').shape)
+  .safeExtend({
+    PORT: envInt({ min: 1, max: 65535 }).default(3003),
+  });
 
 export class KpiConfig extends configToken(kpiEnv) {}

@@ -1,7 +1,7 @@
 import { commonEnv, configToken, envInt } from '@ioc/observability';
 
 /** The simulator talks to the public interfaces only (Kafka, REST), so it needs no database. */
-export const simulatorEnv = commonEnv.omit({ DATABASE_URL: true }).safeExtend({
+export const simulatorEnv = commonEnv.safeExtend({
   PORT: envInt({ min: 1, max: 65535 }).default(3004),
 });
 

@@ -44,8 +44,9 @@ describe('authEnv', () => {
   it('names every variable jwks mode lacks, together with the app’s own problems', () => {
     const schema = authEnv.extend(commonEnv.shape);
 
-    expect(problemsOf(() => loadConfig(schema, { AUTH_MODE: 'jwks', KAFKA_BROKERS: 'k:9092' }))).toEqual([
-      'DATABASE_URL is required',
+    expect(problemsOf(() => loadConfig(schema, { AUTH_MODE: 'jwks', PORT: 'x' }))).toEqual([
+      'PORT must be an integer between 1 and 65535',
+      'KAFKA_BROKERS is required',
       'AUTH_JWKS_URL is required when AUTH_MODE=jwks',
       'AUTH_ISSUER is required when AUTH_MODE=jwks',
       'AUTH_AUDIENCE is required when AUTH_MODE=jwks',

@@ -1,6 +1,6 @@
-import { bootstrapOrExit, envUrl, loadConfig } from '@ioc/observability';
+import { bootstrapOrExit, loadConfig } from '@ioc/observability';
 import type { DataSource, DataSourceOptions } from 'typeorm';
-import { z } from 'zod';
+import { databaseEnv } from './database.env';
 import { createDataSource } from './data-source.factory';
 import { runMigrations } from './run-migrations';
 
@@ -20,12 +20,7 @@ export interface DatabaseCommandOptions {
  */
 export function databaseCommand({ defaultSchema, migrations, task }: DatabaseCommandOptions): Promise<void> {
   return bootstrapOrExit(async () => {
-    const env = loadConfig(
-      z.object({
-        DATABASE_URL: envUrl(['postgres:', 'postgresql:']),
-        DB_SCHEMA: z.string().default(defaultSchema),
-      }),
-    );
+    const env = loadConfig(databaseEnv(defaultSchema));
     const dataSource = createDataSource({
       url: env.DATABASE_URL,
       schema: env.DB_SCHEMA,

@@ -5,3 +5,4 @@ export { DatabaseConfigError } from './database.errors';
 export { DatabaseModule, type DatabaseModuleOptions } from './database.module';
 export { databaseCommand, type DatabaseCommandOptions } from './database-command';
 export { type Tx, TypeOrmUnitOfWork, UnitOfWork } from './unit-of-work';
+export { databaseEnv, type DatabaseEnv } from './database.env';

@@ -4,7 +4,7 @@ import { DatabaseConfigError } from './database.errors';
 
 // Lower-case only so the name never needs case-sensitive quoting by hand in psql, and at most 63 bytes
 // (Postgres NAMEDATALEN - 1), so the identifier is never silently truncated.
-const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+export const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /**
  * Checks that `schema` is a plain Postgres identifier (lower-case letters, digits, `_`, ≤ 63 bytes).

@@ -1,5 +1,5 @@
 import { type AuthEnv, AuthModule, TypeOrmApiKeyRepository } from '@ioc/auth';
-import { DatabaseModule, type DatabaseModuleOptions } from '@ioc/database';
+import { DatabaseModule, type DatabaseEnv, type DatabaseModuleOptions } from '@ioc/database';
 import { KafkaReadiness, MessagingModule } from '@ioc/messaging';
 import {
   type CommonEnv,
@@ -12,7 +12,7 @@ import type { DynamicModule } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
 /** The part of a service's config the platform reads. */
-export type PlatformConfig = CommonEnv & AuthEnv & { DB_SCHEMA: string; DB_POOL_SIZE?: number };
+export type PlatformConfig = CommonEnv & AuthEnv & DatabaseEnv;
 
 /** What differs between services in {@link servicePlatform}. */
 export interface ServicePlatformOptions {

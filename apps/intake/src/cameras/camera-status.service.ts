@@ -26,7 +26,7 @@ export interface UptimeReport {
 const SWEEP_BATCH = 500;
 
 /**
- * Camera liveness (issue 5): heartbeats keep a camera online; none for CAMERA_OFFLINE_AFTER takes it
+ * Camera liveness (issue 5): heartbeats keep a camera online; none for INTAKE_CAMERA_OFFLINE_AFTER takes it
  * offline once; a heartbeat brings it back. Every change is recorded (for uptime) and announced on
  * `ioc.cameras.status` in the same transaction.
  */
@@ -52,7 +52,7 @@ export class CameraStatusService {
     const latest = new Map<string, number>();
     for (const { eventId, data } of inputs) {
       const at = Date.parse(data.observedAt);
-      if (at > now + this.config.EVENT_MAX_FUTURE_SKEW) throw new FutureEventTimeError(eventId);
+      if (at > now + this.config.INTAKE_EVENT_MAX_FUTURE_SKEW) throw new FutureEventTimeError(eventId);
       latest.set(data.cameraId, Math.max(latest.get(data.cameraId) ?? at, at));
     }
     const cameras = await this.cameras.lockLiveness(tx, [...latest.keys()]);
@@ -62,7 +62,7 @@ export class CameraStatusService {
       const camera = cameras.get(cameraId);
       if (!camera) throw new UnknownCameraError(cameraId);
       camera.lastHeartbeatAt = Math.max(camera.lastHeartbeatAt ?? at, at);
-      const fresh = camera.lastHeartbeatAt >= now - this.config.CAMERA_OFFLINE_AFTER;
+      const fresh = camera.lastHeartbeatAt >= now - this.config.INTAKE_CAMERA_OFFLINE_AFTER;
       if (camera.status !== 'online' && fresh) {
         const previous = camera.status;
         camera.status = 'online';
@@ -79,7 +79,7 @@ export class CameraStatusService {
   /** Takes silent cameras offline; returns how many. Safe with several instances. */
   async sweep(): Promise<number> {
     const now = this.clock.now().getTime();
-    const after = this.config.CAMERA_OFFLINE_AFTER;
+    const after = this.config.INTAKE_CAMERA_OFFLINE_AFTER;
     return this.unitOfWork.run(async (tx) => {
       const offline = await this.cameras.markSilentOffline(tx, now - after, after, SWEEP_BATCH);
       await this.cameras.recordChanges(

@@ -65,7 +65,8 @@ export class IncidentsService {
       const camera = cameras.get(data.cameraId);
       if (!camera) throw new UnknownCameraError(data.cameraId);
       const observedAt = Date.parse(data.observedAt);
-      if (observedAt > now + this.config.EVENT_MAX_FUTURE_SKEW) throw new FutureEventTimeError(eventId);
+      if (observedAt > now + this.config.INTAKE_EVENT_MAX_FUTURE_SKEW)
+        throw new FutureEventTimeError(eventId);
       return {
         cameraId: data.cameraId,
         class: data.class,
@@ -80,9 +81,9 @@ export class IncidentsService {
       live,
       detections,
       {
-        windowMs: this.config.INCIDENT_CORRELATION_WINDOW,
-        confidenceFloor: this.config.DETECTION_CONFIDENCE_FLOOR,
-        lateGraceMs: this.config.EVENT_LATE_GRACE,
+        windowMs: this.config.INTAKE_INCIDENT_CORRELATION_WINDOW,
+        confidenceFloor: this.config.INTAKE_DETECTION_CONFIDENCE_FLOOR,
+        lateGraceMs: this.config.INTAKE_EVENT_LATE_GRACE,
       },
       now,
       () => this.ids.next(),
@@ -213,7 +214,7 @@ export class IncidentsService {
    */
   async sweep(): Promise<IncidentSweepResult> {
     const now = this.clock.now().getTime();
-    const quiet = this.config.INCIDENT_QUIET_PERIOD;
+    const quiet = this.config.INTAKE_INCIDENT_QUIET_PERIOD;
     const cleared = await this.unitOfWork.run(async (tx) => {
       const claimed = await this.incidents.claimQuiet(tx, now - quiet, SWEEP_BATCH);
       for (const incident of claimed) {
@@ -234,7 +235,7 @@ export class IncidentsService {
     const updated = await this.unitOfWork.run(async (tx) => {
       const claimed = await this.incidents.claimPendingUpdates(
         tx,
-        now - this.config.INCIDENT_UPDATE_INTERVAL,
+        now - this.config.INTAKE_INCIDENT_UPDATE_INTERVAL,
         SWEEP_BATCH,
       );
       for (const incident of claimed) {
@@ -288,7 +289,7 @@ export class IncidentsService {
 
   /**
    * Writes what a chunk changed and the events announcing it: `opened` for new incidents, `cleared` for
-   * ended ones, and `updated` at most once per INCIDENT_UPDATE_INTERVAL unless the severity changed; a
+   * ended ones, and `updated` at most once per INTAKE_INCIDENT_UPDATE_INTERVAL unless the severity changed; a
    * withheld update is marked pending for the sweeper.
    */
   private async persist(
@@ -313,7 +314,7 @@ export class IncidentsService {
         incident.status = status;
         incident.lastEmittedAt = now;
       } else if (changed && incident.status !== 'cleared') {
-        const due = now - incident.lastEmittedAt >= this.config.INCIDENT_UPDATE_INTERVAL;
+        const due = now - incident.lastEmittedAt >= this.config.INTAKE_INCIDENT_UPDATE_INTERVAL;
         if (due || severity !== before) {
           events.push(incidentEvent(this.ids.next(), 'updated', incident, incident.lastSeenAt));
           incident.lastEmittedAt = now;

@@ -10,7 +10,7 @@ import { IncidentsService } from '../incidents/incidents.service';
 import { PeriodicTask } from './periodic-task';
 
 /**
- * Runs the clock-driven rules every SWEEP_INTERVAL: quiet incidents clear, withheld updates go out,
+ * Runs the clock-driven rules every INTAKE_SWEEP_INTERVAL: quiet incidents clear, withheld updates go out,
  * silent cameras go offline. Every instance sweeps; the services make that safe (SKIP LOCKED claims).
  */
 @Injectable()
@@ -20,7 +20,7 @@ export class IntakeSweeper implements OnApplicationBootstrap, BeforeApplicationS
 
   constructor(incidents: IncidentsService, cameras: CameraStatusService, config: IntakeConfig) {
     this.task = new PeriodicTask(
-      config.SWEEP_INTERVAL,
+      config.INTAKE_SWEEP_INTERVAL,
       async () => {
         await incidents.sweep();
         await cameras.sweep();

@@ -20,7 +20,7 @@ export interface ObservationInput {
 
 /**
  * Road congestion (issue 5): each observation newer than the segment's last one moves its level (with
- * hysteresis); a change is an event on `ioc.traffic.status`; a jam lasting TRAFFIC_JAM_INCIDENT_AFTER
+ * hysteresis); a change is an event on `ioc.traffic.status`; a jam lasting INTAKE_TRAFFIC_JAM_INCIDENT_AFTER
  * (event time) opens an incident, which merges later jammed observations and clears when the jam ends.
  * An observation older than the segment's latest is counted and changes nothing: a level is a "now".
  */
@@ -39,10 +39,10 @@ export class TrafficService {
     private readonly unitOfWork: UnitOfWork,
   ) {
     this.thresholds = {
-      slow: config.TRAFFIC_SLOW_RATIO,
-      congested: config.TRAFFIC_CONGESTED_RATIO,
-      jammed: config.TRAFFIC_JAMMED_RATIO,
-      hysteresis: config.TRAFFIC_HYSTERESIS,
+      slow: config.INTAKE_TRAFFIC_SLOW_RATIO,
+      congested: config.INTAKE_TRAFFIC_CONGESTED_RATIO,
+      jammed: config.INTAKE_TRAFFIC_JAMMED_RATIO,
+      hysteresis: config.INTAKE_TRAFFIC_HYSTERESIS,
     };
   }
 
@@ -51,7 +51,7 @@ export class TrafficService {
     const now = this.clock.now().getTime();
     const observations = inputs.map(({ eventId, data }) => {
       const at = Date.parse(data.observedAt);
-      if (at > now + this.config.EVENT_MAX_FUTURE_SKEW) throw new FutureEventTimeError(eventId);
+      if (at > now + this.config.INTAKE_EVENT_MAX_FUTURE_SKEW) throw new FutureEventTimeError(eventId);
       return { segmentId: data.segmentId, speedKmh: data.speedKmh, at };
     });
     const segments = await this.traffic.lockSegments(tx, [...new Set(observations.map((o) => o.segmentId))]);
@@ -80,7 +80,7 @@ export class TrafficService {
       }
       if (
         level === 'jammed' &&
-        o.at - (segment.levelSince ?? o.at) >= this.config.TRAFFIC_JAM_INCIDENT_AFTER
+        o.at - (segment.levelSince ?? o.at) >= this.config.INTAKE_TRAFFIC_JAM_INCIDENT_AFTER
       ) {
         signals().push({ kind: 'jammed', at: o.at });
       }

@@ -95,14 +95,14 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /**
- * Variables every service shares (DESIGN: Config). Extend it per app:
+ * Variables every service shares, Kafka-only ones included (a database service adds `databaseEnv` from
+ * `@ioc/database`). Extend it per app:
  * `commonEnv.extend({ PORT: envInt({ min: 1, max: 65535 }).default(3001), ... })`.
  */
 export const commonEnv = z.object({
   NODE_ENV: nodeEnvVar,
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   PORT: envInt({ min: 1, max: 65535 }).default(3000),
-  DATABASE_URL: envUrl(['postgres:', 'postgresql:']),
   KAFKA_BROKERS: fromString('must be a comma-separated list of host:port', (text) => {
     const brokers = text.split(',').map((broker) => broker.trim());
     return brokers.every((broker) => BROKER.test(broker)) ? brokers : undefined;

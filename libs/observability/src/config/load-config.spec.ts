@@ -2,14 +2,13 @@ import { Injectable, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { z } from 'zod';
 import { ConfigError } from './config-error';
-import { commonEnv, envDuration } from './env';
+import { commonEnv, envDuration, envUrl } from './env';
 import { loadConfig } from './load-config';
 import { configToken, provideConfig } from './provide-config';
 
-const validEnv = {
-  DATABASE_URL: 'postgres://ioc:s3cret-pa55@db.internal:5432/ioc',
-  KAFKA_BROKERS: 'kafka-0:9092, kafka-1:9092',
-};
+const validEnv = { KAFKA_BROKERS: 'kafka-0:9092, kafka-1:9092' };
+// A service's schema with a secret-bearing URL, as a database service has.
+const withDatabase = commonEnv.extend({ DATABASE_URL: envUrl(['postgres:', 'postgresql:']) });
 
 function configErrorOf(run: () => unknown): ConfigError {
   try {
@@ -29,7 +28,6 @@ describe(loadConfig.name, () => {
       NODE_ENV: 'development',
       LOG_LEVEL: 'info',
       PORT: 3000,
-      DATABASE_URL: validEnv.DATABASE_URL,
       KAFKA_BROKERS: ['kafka-0:9092', 'kafka-1:9092'],
       CITY_TIMEZONE: 'Asia/Ho_Chi_Minh',
     });
@@ -37,7 +35,7 @@ describe(loadConfig.name, () => {
 
   it('names every missing and every bad variable in one message', () => {
     const error = configErrorOf(() =>
-      loadConfig(commonEnv, { PORT: '70000', NODE_ENV: 'staging', CITY_TIMEZONE: 'Mars/Olympus_Mons' }),
+      loadConfig(withDatabase, { PORT: '70000', NODE_ENV: 'staging', CITY_TIMEZONE: 'Mars/Olympus_Mons' }),
     );
 
     expect(error.message).toBe(
@@ -45,20 +43,20 @@ describe(loadConfig.name, () => {
         [
           'NODE_ENV must be one of development, test, production',
           'PORT must be an integer between 1 and 65535',
-          'DATABASE_URL is required',
           'KAFKA_BROKERS is required',
           'CITY_TIMEZONE must be an IANA time zone such as Asia/Ho_Chi_Minh',
+          'DATABASE_URL is required',
         ].join('; '),
     );
     expect(error.code).toBe('CONFIG.INVALID');
     expect(error.details).toEqual({
-      variables: ['NODE_ENV', 'PORT', 'DATABASE_URL', 'KAFKA_BROKERS', 'CITY_TIMEZONE'],
+      variables: ['NODE_ENV', 'PORT', 'KAFKA_BROKERS', 'CITY_TIMEZONE', 'DATABASE_URL'],
     });
   });
 
   it('never echoes a value, even of a malformed secret', () => {
     const error = configErrorOf(() =>
-      loadConfig(commonEnv, { ...validEnv, DATABASE_URL: 'mysql://root:hunter2-secret@db/ioc' }),
+      loadConfig(withDatabase, { ...validEnv, DATABASE_URL: 'mysql://root:hunter2-secret@db/ioc' }),
     );
 
     expect(error.message).toBe('Invalid configuration: DATABASE_URL must be a URL (postgres or postgresql)');
@@ -98,7 +96,7 @@ describe(loadConfig.name, () => {
   });
 
   it('reports cross-field rules of an extended schema together with missing variables', () => {
-    const schema = commonEnv
+    const schema = withDatabase
       .extend({ FEATURE_URL: z.string().optional(), FEATURE_ON: z.enum(['yes', 'no']).default('no') })
       .refine((env) => env.FEATURE_ON === 'no' || env.FEATURE_URL !== undefined, {
         path: ['FEATURE_URL'],
