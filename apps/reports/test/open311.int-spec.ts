@@ -140,14 +140,43 @@ describe('Open311 GeoReport v2', () => {
     for (const value of ['Kín Đáo', '0911 222 333', apiKey]) expect(sut.logs.text()).not.toContain(value);
   });
 
+  // GeoReport v2 "Errors": 403 for a wrong or missing api_key, not HTTP's 401.
   it.each([
-    ['no API key', {}, { service_code: 'trees', lat: 20.85, long: 106.65, description: 'x' }, 401],
-    [
-      'a wrong API key',
-      { 'X-API-Key': 'ioc_nope_nope' },
-      { service_code: 'trees', lat: 20.85, long: 106.65, description: 'x' },
-      401,
-    ],
+    ['no API key', {}],
+    ['a malformed API key', { 'X-API-Key': 'ioc_nope_nope' }],
+    ['an unknown API key', { 'X-API-Key': `ioc_0123456789abcdef_${'a'.repeat(43)}` }],
+    ['an API key in the body that is wrong', { api_key: 'wrong' }],
+  ])('refuses a POST with %s with 403 in the spec error shape', async (_case, credentials) => {
+    const call = request(sut.http).post(`${BASE}/requests.json`);
+    const body = { service_code: 'trees', lat: 20.85, long: 106.65, description: 'x' };
+    const response = await ('X-API-Key' in credentials
+      ? call.set('X-API-Key', credentials['X-API-Key'] as string).send(body)
+      : call.send({ ...body, ...credentials }));
+    expect(response.status).toBe(403);
+    expectOpen311Error(response.body, 403);
+  });
+
+  it('refuses a revoked API key with 403', async () => {
+    const apiKeys = sut.app.get(ApiKeyService);
+    const revoked = await apiKeys.create('open311-revoked');
+    const body = { service_code: 'trees', lat: 20.85, long: 106.65, description: 'Cây đổ' };
+    await request(sut.http)
+      .post(`${BASE}/requests.json`)
+      .set('X-API-Key', revoked.plaintext)
+      .send(body)
+      .expect(201);
+
+    await apiKeys.revoke(revoked.id);
+
+    const response = await request(sut.http)
+      .post(`${BASE}/requests.json`)
+      .set('X-API-Key', revoked.plaintext)
+      .send(body);
+    expect(response.status).toBe(403);
+    expectOpen311Error(response.body, 403);
+  });
+
+  it.each([
     ['an unknown service', 'key', { service_code: 'ufo', lat: 20.85, long: 106.65, description: 'x' }, 400],
     ['a point outside the city', 'key', { service_code: 'trees', lat: 10, long: 10, description: 'x' }, 400],
     ['a missing description', 'key', { service_code: 'trees', lat: 20.85, long: 106.65 }, 400],
