@@ -1,4 +1,5 @@
 import { ApiKeyService } from '@ioc/auth';
+import { apiKeyCli } from '@ioc/testing';
 import { XMLParser } from 'fast-xml-parser';
 import request from 'supertest';
 import { type ReportsApp, startReportsApp } from './reports-app';
@@ -475,6 +476,64 @@ describe('Open311 GeoReport v2', () => {
       const unknown = await request(sut.http).get(`${BASE}/nothing-here.json`);
       expect(unknown.status).toBe(404);
       expectOpen311Error(unknown.body, 404);
+    });
+  });
+
+  describe("with a key from the operator's command, npm run api-key -- --service reports", () => {
+    const KEY = /^ioc_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
+    const body = {
+      service_code: 'trees',
+      lat: String(POINT.lat),
+      long: String(POINT.long),
+      description: 'Cây đổ',
+    };
+
+    it('creates a key in the reports schema that Open311 POST takes, stored only as a hash, until revoked', async () => {
+      const created = await apiKeyCli(['--service', 'reports', '--integrator', 'zalo-oa'], sut.schema);
+      expect(created).toMatchObject({
+        exitCode: 0,
+        stderr: expect.stringContaining(`${sut.schema}: created key`),
+      });
+      const key = created.stdout.trim();
+      const [, id, secret] = KEY.exec(key) ?? [];
+      expect(id).toBeDefined();
+
+      const accepted = await request(sut.http)
+        .post(`${BASE}/requests.xml`)
+        .type('form')
+        .send({ ...body, api_key: key });
+      expect(accepted.status).toBe(201);
+      expect(rootOf(accepted.text)).toBe('service_requests');
+      await request(sut.http).post(`${BASE}/requests.json`).set('X-API-Key', key).send(body).expect(201);
+
+      const rows: unknown[] = await sut.dataSource.query(
+        `SELECT * FROM "${sut.schema}".api_keys WHERE id = $1`,
+        [id],
+      );
+      expect(rows).toHaveLength(1);
+      expect(JSON.stringify(rows)).not.toContain(secret);
+      const listed = await apiKeyCli(['--service', 'reports', '--list'], sut.schema);
+      expect(listed.stdout).toContain(`${id}\tzalo-oa\t-\t`);
+      expect(listed.stdout).not.toContain(secret);
+
+      const revoked = await apiKeyCli(['--service', 'reports', '--revoke', id], sut.schema);
+      expect(revoked).toMatchObject({ exitCode: 0, stdout: `${sut.schema}: revoked key ${id}\n` });
+      expectOpen311XmlError(
+        await request(sut.http)
+          .post(`${BASE}/requests.xml`)
+          .type('form')
+          .send({ ...body, api_key: key }),
+        403,
+      );
+    });
+
+    it('refuses scopes, which reports does not grant by', async () => {
+      const scoped = await apiKeyCli(
+        ['--service', 'reports', '--integrator', 'x', '--scope', 'open311'],
+        sut.schema,
+      );
+      expect(scoped).toMatchObject({ exitCode: 2, stdout: '' });
+      expect(scoped.stderr).toContain('reports grants by the integrator role alone');
     });
   });
 });
