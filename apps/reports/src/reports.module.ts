@@ -1,8 +1,10 @@
 import { Outbox } from '@ioc/messaging';
+import { HttpErrorRenderer } from '@ioc/observability';
 import { Module } from '@nestjs/common';
 import { MulterModule } from '@nestjs/platform-express';
 import { DataSource } from 'typeorm';
 import { ReportsConfig } from './config';
+import { Open311ErrorRenderer } from './open311/open311-error.renderer';
 import { Open311Controller } from './open311/open311.controller';
 import { Open311Service } from './open311/open311.service';
 import { CategoriesController } from './reference/categories.controller';
@@ -81,6 +83,7 @@ import { ReportSubmissionsConsumer } from './submissions/report-submissions.cons
     SlaSweeper,
     ReportSubmissionsConsumer,
     Open311Service,
+    { provide: HttpErrorRenderer, useClass: Open311ErrorRenderer },
   ],
 })
 export class ReportsModule {}

@@ -1,6 +1,11 @@
 export { assertAgencyScope, canAccessAgency } from './agency-scope';
-export { type CreatedApiKey, ApiKeyService } from './api-keys/api-key.service';
-export { type ApiKeyRecord, ApiKeyRepository, type NewApiKey } from './api-keys/api-key.repository';
+export { apiKeyFieldErrors, type CreatedApiKey, ApiKeyService } from './api-keys/api-key.service';
+export {
+  type ApiKeyRecord,
+  ApiKeyRepository,
+  type ApiKeySummary,
+  type NewApiKey,
+} from './api-keys/api-key.repository';
 export { CreateApiKeysTable1795400000000 } from './api-keys/api-keys.migration';
 export { InMemoryApiKeyRepository } from './api-keys/in-memory-api-key.repository';
 export { TypeOrmApiKeyRepository } from './api-keys/typeorm-api-key.repository';
@@ -14,6 +19,13 @@ export {
   TokenExpiredError,
 } from './auth.errors';
 export { AuthModule, type AuthModuleOptions } from './auth.module';
+export {
+  apiKeyCommand,
+  type ApiKeyCommandTarget,
+  apiKeyUsage,
+  parseApiKeyCommand,
+  runApiKeyCommand,
+} from './cli/api-key-command';
 export { ApiKeyGuard } from './guards/api-key.guard';
 export { AuthGuard } from './guards/auth.guard';
 export { ApiKeyAuth, CurrentPrincipal, Public, Roles } from './guards/decorators';

@@ -83,6 +83,32 @@ describe(TypeOrmApiKeyRepository.name, () => {
     expect((await sut.findById(created.id))?.revokedAt).toEqual(first);
   });
 
+  it('lists every key oldest first, revoked ones with their time, never a hash', async () => {
+    const first = await apiKeys.create('list-a', ['ioc.*']);
+    const second = await apiKeys.create('list-b');
+    await apiKeys.revoke(second.id);
+
+    const listed = (await apiKeys.list()).filter((key) => [first.id, second.id].includes(key.id));
+
+    expect(listed).toEqual([
+      {
+        id: first.id,
+        integratorId: 'list-a',
+        scopes: ['ioc.*'],
+        createdAt: expect.any(Date),
+        revokedAt: null,
+      },
+      {
+        id: second.id,
+        integratorId: 'list-b',
+        scopes: [],
+        createdAt: expect.any(Date),
+        revokedAt: expect.any(Date),
+      },
+    ]);
+    expect(listed[0].createdAt.getTime()).toBeLessThanOrEqual(listed[1].createdAt.getTime());
+  });
+
   it('answers false and null for a key that does not exist', async () => {
     await expect(sut.revoke('0000000000000000')).resolves.toBe(false);
     await expect(sut.findById('0000000000000000')).resolves.toBeNull();

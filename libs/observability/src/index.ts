@@ -17,6 +17,7 @@ export {
 export { loadConfig } from './config/load-config';
 export { configToken, type ConfigToken, provideConfig } from './config/provide-config';
 export { type ErrorBody, httpStatusOf, toErrorResponse } from './errors/error-response';
+export { HttpErrorRenderer } from './errors/http-error-renderer';
 export { IocExceptionFilter } from './errors/ioc-exception.filter';
 export {
   ConflictError,

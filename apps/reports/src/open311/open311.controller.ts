@@ -2,20 +2,20 @@ import { ApiKeyAuth, Public, Roles } from '@ioc/auth';
 import {
   Body,
   Controller,
-  Get,
   HttpCode,
   Param,
   ParseUUIDPipe,
-  Post,
   Query,
   Req,
-  UseFilters,
+  UseInterceptors,
 } from '@nestjs/common';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { ReportNotFoundError } from '../reports/report.errors';
 import { Open311CreateRequestDto, Open311JurisdictionQuery, Open311RequestsQuery } from './dto/open311.dto';
-import { Open311ExceptionFilter } from './open311-exception.filter';
+import { OPEN311_BASE_PATH } from './open311-error.renderer';
+import { Open311FormatInterceptor, Open311Resource } from './open311-format.interceptor';
+import { OPEN311_DOCUMENTS } from './open311.format';
 import {
   type Open311CreatedRequest,
   type Open311Request,
@@ -28,20 +28,21 @@ const SPECIFICATION = 'http://wiki.open311.org/GeoReport_v2';
 const TRACKING_CODE = /^[A-Za-z0-9-]{4,32}$/;
 
 /**
- * Open311 GeoReport v2 (JSON): discovery, services, service definitions, requests (POST with an integrator's
- * `api_key`, GET with the spec's filters), one request, token lookup. Errors in the spec's shape.
+ * Open311 GeoReport v2, each resource in XML (the spec's required format) and JSON: discovery, services,
+ * service definitions, requests (POST with an integrator's `api_key`, GET with the spec's filters), one
+ * request, token lookup. Errors in the spec's shape (Open311ErrorRenderer).
  */
 @ApiTags('open311')
 @Public()
-@UseFilters(Open311ExceptionFilter)
-@Controller('open311/v2')
+@UseInterceptors(Open311FormatInterceptor)
+@Controller(OPEN311_BASE_PATH.slice(1))
 export class Open311Controller {
   constructor(private readonly open311: Open311Service) {}
 
-  @Get('discovery.json')
+  @Open311Resource('GET', 'discovery', OPEN311_DOCUMENTS.discovery)
   @ApiOperation({ summary: 'Service discovery' })
   discovery(@Req() req: Request): object {
-    const url = `${req.protocol}://${req.get('host') ?? 'localhost'}/open311/v2`;
+    const url = `${req.protocol}://${req.get('host') ?? 'localhost'}${OPEN311_BASE_PATH}`;
     return {
       changeset: '2026-01-01T00:00:00Z',
       contact: 'The city operations center',
@@ -52,19 +53,19 @@ export class Open311Controller {
           url,
           changeset: '2026-01-01T00:00:00Z',
           type: 'production',
-          formats: ['application/json'],
+          formats: ['text/xml', 'application/json'],
         },
       ],
     };
   }
 
-  @Get('services.json')
+  @Open311Resource('GET', 'services', OPEN311_DOCUMENTS.services)
   services(@Query() query: Open311JurisdictionQuery): Promise<Open311ServiceEntry[]> {
     this.open311.checkJurisdiction(query.jurisdiction_id);
     return this.open311.services();
   }
 
-  @Get('services/:code.json')
+  @Open311Resource('GET', 'services/:code', OPEN311_DOCUMENTS.serviceDefinition)
   definition(
     @Param('code') code: string,
     @Query() query: Open311JurisdictionQuery,
@@ -73,7 +74,7 @@ export class Open311Controller {
     return this.open311.definition(code);
   }
 
-  @Post('requests.json')
+  @Open311Resource('POST', 'requests', OPEN311_DOCUMENTS.serviceRequests)
   @HttpCode(201)
   @ApiKeyAuth({ query: true, body: true })
   @Roles('integrator')
@@ -84,7 +85,7 @@ export class Open311Controller {
     return this.open311.create(body);
   }
 
-  @Get('requests.json')
+  @Open311Resource('GET', 'requests', OPEN311_DOCUMENTS.serviceRequests)
   requests(@Query() query: Open311RequestsQuery): Promise<Open311Request[]> {
     this.open311.checkJurisdiction(query.jurisdiction_id);
     return this.open311.requests({
@@ -98,14 +99,14 @@ export class Open311Controller {
     });
   }
 
-  @Get('requests/:id.json')
+  @Open311Resource('GET', 'requests/:id', OPEN311_DOCUMENTS.serviceRequests)
   request(@Param('id') id: string, @Query() query: Open311JurisdictionQuery): Promise<Open311Request[]> {
     this.open311.checkJurisdiction(query.jurisdiction_id);
     if (!TRACKING_CODE.test(id)) throw new ReportNotFoundError();
     return this.open311.request(id);
   }
 
-  @Get('tokens/:token.json')
+  @Open311Resource('GET', 'tokens/:token', OPEN311_DOCUMENTS.serviceRequests)
   token(
     @Param('token', new ParseUUIDPipe({ exceptionFactory: () => new ReportNotFoundError() })) token: string,
     @Query() query: Open311JurisdictionQuery,

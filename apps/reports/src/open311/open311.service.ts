@@ -28,7 +28,7 @@ export interface Open311ServiceDefinition {
 
 /**
  * A service request as GeoReport v2 names its fields. The citizen's description is left out: it is public
- * here and citizens write phone numbers into it (DESIGN "Privacy"); the agency's answer is `status_notes`.
+ * here and citizens write phone numbers into it (apps/reports/README.md, Privacy); the agency's answer is `status_notes`.
  */
 export interface Open311Request {
   service_request_id: string;

@@ -1,11 +1,24 @@
 import { Injectable } from '@nestjs/common';
-import { ValidationFailedError } from '@ioc/observability';
+import { type FieldError, ValidationFailedError } from '@ioc/observability';
 import type { Principal } from '../principal';
 import { generateApiKey, hashSecret, parseApiKey, secretMatches } from './api-key.format';
-import { ApiKeyRepository } from './api-key.repository';
+import { ApiKeyRepository, type ApiKeySummary } from './api-key.repository';
 
 const INTEGRATOR_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 const SCOPE = /^[A-Za-z0-9][A-Za-z0-9._:*-]{0,127}$/;
+
+/** What is wrong with an integrator id and scopes a key would be created with; empty when they are usable. */
+export function apiKeyFieldErrors(integratorId: string, scopes: readonly string[]): FieldError[] {
+  return [
+    ...(INTEGRATOR_ID.test(integratorId)
+      ? []
+      : [{ field: 'integratorId', message: 'must be a plain identifier' }]),
+    ...scopes
+      .map((scope, i) => ({ scope, i }))
+      .filter(({ scope }) => !SCOPE.test(scope))
+      .map(({ i }) => ({ field: `scopes.${i}`, message: 'must be a plain scope name' })),
+  ];
+}
 
 /** A key as handed out once at creation. */
 export interface CreatedApiKey {
@@ -24,15 +37,7 @@ export class ApiKeyService {
    * @throws ValidationFailedError for an unusable integrator id or scope
    */
   async create(integratorId: string, scopes: readonly string[] = []): Promise<CreatedApiKey> {
-    const fields = [
-      ...(INTEGRATOR_ID.test(integratorId)
-        ? []
-        : [{ field: 'integratorId', message: 'must be a plain identifier' }]),
-      ...scopes
-        .map((scope, i) => ({ scope, i }))
-        .filter(({ scope }) => !SCOPE.test(scope))
-        .map(({ i }) => ({ field: `scopes.${i}`, message: 'must be a plain scope name' })),
-    ];
+    const fields = apiKeyFieldErrors(integratorId, scopes);
     if (fields.length > 0) throw new ValidationFailedError(fields);
     const key = generateApiKey();
     await this.repository.insert({
@@ -66,5 +71,10 @@ export class ApiKeyService {
   /** Revokes a key at once. False when no such key exists. */
   revoke(id: string): Promise<boolean> {
     return this.repository.revoke(id);
+  }
+
+  /** Every key with its integrator, scopes and dates, never a secret or its hash. */
+  list(): Promise<ApiKeySummary[]> {
+    return this.repository.list();
   }
 }

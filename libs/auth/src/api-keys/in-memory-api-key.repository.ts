@@ -1,8 +1,13 @@
-import { type ApiKeyRecord, ApiKeyRepository, type NewApiKey } from './api-key.repository';
+import {
+  type ApiKeyRecord,
+  ApiKeyRepository,
+  type ApiKeySummary,
+  type NewApiKey,
+} from './api-key.repository';
 
 /** An {@link ApiKeyRepository} in a Map, for unit specs of code that uses API keys. */
 export class InMemoryApiKeyRepository extends ApiKeyRepository {
-  private readonly keys = new Map<string, ApiKeyRecord>();
+  private readonly keys = new Map<string, ApiKeyRecord & { createdAt: Date }>();
 
   async insert(key: NewApiKey): Promise<void> {
     if (this.keys.has(key.id)) throw new Error(`duplicate API key id ${key.id}`);
@@ -11,12 +16,15 @@ export class InMemoryApiKeyRepository extends ApiKeyRepository {
       secretHash: Buffer.from(key.secretHash),
       scopes: [...key.scopes],
       revokedAt: null,
+      createdAt: new Date(),
     });
   }
 
   async findById(id: string): Promise<ApiKeyRecord | null> {
     const key = this.keys.get(id);
-    return key ? { ...key, secretHash: Buffer.from(key.secretHash) } : null;
+    if (!key) return null;
+    const { createdAt: _createdAt, ...record } = key;
+    return { ...record, secretHash: Buffer.from(key.secretHash) };
   }
 
   async revoke(id: string): Promise<boolean> {
@@ -24,5 +32,12 @@ export class InMemoryApiKeyRepository extends ApiKeyRepository {
     if (!key) return false;
     key.revokedAt ??= new Date();
     return true;
+  }
+
+  async list(): Promise<ApiKeySummary[]> {
+    return [...this.keys.values()].map(({ secretHash: _secretHash, ...key }) => ({
+      ...key,
+      scopes: [...key.scopes],
+    }));
   }
 }

@@ -1,6 +1,11 @@
 import { qualifiedTable } from '@ioc/database';
 import type { EntityManager } from 'typeorm';
-import { type ApiKeyRecord, ApiKeyRepository, type NewApiKey } from './api-key.repository';
+import {
+  type ApiKeyRecord,
+  ApiKeyRepository,
+  type ApiKeySummary,
+  type NewApiKey,
+} from './api-key.repository';
 
 interface ApiKeyRow {
   id: string;
@@ -10,9 +15,11 @@ interface ApiKeyRow {
   revoked_at: Date | null;
 }
 
+type ApiKeySummaryRow = Omit<ApiKeyRow, 'secret_hash'> & { created_at: Date };
+
 /**
  * {@link ApiKeyRepository} on the `api_keys` table of the manager's schema (created by
- * {@link CreateApiKeysTable1795400000000}). Plain SQL: four statements need no entity metadata.
+ * {@link CreateApiKeysTable1795400000000}). Plain SQL: five statements need no entity metadata.
  */
 export class TypeOrmApiKeyRepository extends ApiKeyRepository {
   constructor(private readonly manager: EntityManager) {
@@ -52,5 +59,18 @@ export class TypeOrmApiKeyRepository extends ApiKeyRepository {
       [id],
     );
     return rows.length > 0;
+  }
+
+  async list(): Promise<ApiKeySummary[]> {
+    const rows: ApiKeySummaryRow[] = await this.manager.query(
+      `SELECT id, integrator_id, scopes, created_at, revoked_at FROM ${this.table} ORDER BY created_at, id`,
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      integratorId: row.integrator_id,
+      scopes: row.scopes,
+      createdAt: row.created_at,
+      revokedAt: row.revoked_at,
+    }));
   }
 }

@@ -1,10 +1,19 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, Injectable, Logger } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  Injectable,
+  Logger,
+  Optional,
+} from '@nestjs/common';
+import { HttpAdapterHost, ModuleRef } from '@nestjs/core';
+import { UnknownElementException } from '@nestjs/core/errors/exceptions/unknown-element.exception';
 import type { Request, Response } from 'express';
 import { currentCorrelationId, newCorrelationId } from '../logging/correlation';
 import { HttpObservation } from '../logging/http-observation';
 import { redactUrl } from '../logging/redact';
 import { type ErrorBody, toErrorResponse } from './error-response';
+import { HttpErrorRenderer } from './http-error-renderer';
 
 /** A Socket.IO client, as far as this filter needs it. */
 interface WsClient {
@@ -13,17 +22,20 @@ interface WsClient {
 
 /**
  * The one global exception filter (registered by ObservabilityModule): every error leaves as
- * `{ statusCode, code, message, details?, correlationId }`. Socket.IO handlers get the same body
+ * `{ statusCode, code, message, details?, correlationId }`, unless an {@link HttpErrorRenderer} provided by
+ * the app answers for the request's routes in their protocol's shape. Socket.IO handlers get the same body
  * on the `exception` event.
  */
 @Catch()
 @Injectable()
 export class IocExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger(IocExceptionFilter.name);
+  private renderers?: readonly HttpErrorRenderer[];
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly observation: HttpObservation,
+    @Optional() private readonly moduleRef?: ModuleRef,
   ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
@@ -71,7 +83,25 @@ export class IocExceptionFilter implements ExceptionFilter {
     const { httpAdapter } = this.adapterHost;
     for (const [name, value] of Object.entries(headers)) httpAdapter.setHeader(res, name, value);
     const body: ErrorBody = { ...error, correlationId };
-    httpAdapter.reply(res, body, error.statusCode);
+    const renderer = this.rendererFor(req);
+    if (renderer) renderer.render(body, req, res);
+    else httpAdapter.reply(res, body, error.statusCode);
+  }
+
+  private rendererFor(req: Request): HttpErrorRenderer | undefined {
+    // Looked up once, lazily: the filter is created before the app's own modules have been resolved.
+    this.renderers ??= this.findRenderers();
+    return this.renderers.find((renderer) => renderer.handles(req));
+  }
+
+  private findRenderers(): readonly HttpErrorRenderer[] {
+    if (!this.moduleRef) return [];
+    try {
+      return this.moduleRef.get(HttpErrorRenderer, { strict: false, each: true });
+    } catch (error) {
+      if (error instanceof UnknownElementException) return [];
+      throw error;
+    }
   }
 }
 
