@@ -1,5 +1,5 @@
 export { createKafka, type CreateKafkaOptions, type MessagingLogLevel } from './kafka/kafka.factory';
-export { KafkaReadiness } from './kafka/kafka.readiness';
+export { KafkaReadiness, type ConsumerHealthSource } from './kafka/kafka.readiness';
 export {
   provisionTopics,
   topicConfig,
@@ -22,6 +22,7 @@ export {
   type EventHandler,
 } from './consumer/batch-consumer.runner';
 export { ConsumerFactory, type ConsumerRegistration } from './consumer/consumer.factory';
+export type { ConsumerHealthOptions } from './consumer/consumer-health';
 export { RetryPolicy, type RetryOptions } from './consumer/retry.policy';
 export { DeadLetterPublisher, type DeadLetterPublisherOptions } from './dlq/dead-letter.publisher';
 export {
@@ -34,6 +35,7 @@ export {
 } from './dlq/dead-letter.message';
 export {
   classifyFailure,
+  FailureReasons,
   MessagingError,
   PoisonMessageError,
   RetriesExhaustedError,

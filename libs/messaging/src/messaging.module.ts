@@ -9,6 +9,7 @@ import {
 } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
+import type { ConsumerHealthOptions } from './consumer/consumer-health';
 import { ConsumerFactory } from './consumer/consumer.factory';
 import { DeadLetterPublisher } from './dlq/dead-letter.publisher';
 import { createKafka, type MessagingLogLevel } from './kafka/kafka.factory';
@@ -33,6 +34,8 @@ export interface MessagingModuleOptions {
   dlqMaxRecordBytes?: number;
   /** Timeout of the readiness probe. Default 3000 ms. */
   readinessTimeoutMs?: number;
+  /** When a consumer stops being ready: retrying a transient fault, or stalled, for too long. */
+  consumerHealth?: ConsumerHealthOptions;
 }
 
 const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } =
@@ -73,7 +76,7 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
 /**
  * Kafka for a Nest service: provides {@link EventProducer}, {@link Outbox}, {@link OutboxRelay} (started at
  * bootstrap, stopped at shutdown), {@link DeadLetterPublisher}, {@link ConsumerFactory} and
- * {@link KafkaReadiness}. Needs the `DataSource` of DatabaseModule. `MessagingModule.forRoot(options)` or
+ * {@link KafkaReadiness} (the cluster and this service's consumers). Needs the `DataSource` of DatabaseModule. `MessagingModule.forRoot(options)` or
  * `MessagingModule.forRootAsync({ useFactory, inject })`.
  */
 @Module({
@@ -121,13 +124,14 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
           dlq,
           logger: options.logger ?? nestMessagingLogger('consumer'),
           groupSuffix: options.topicSuffix,
+          health: options.consumerHealth,
         }),
     },
     {
       provide: KafkaReadiness,
-      inject: [KAFKA, MODULE_OPTIONS_TOKEN],
-      useFactory: (kafka: Kafka, options: MessagingModuleOptions) =>
-        new KafkaReadiness(kafka, options.readinessTimeoutMs),
+      inject: [KAFKA, MODULE_OPTIONS_TOKEN, ConsumerFactory],
+      useFactory: (kafka: Kafka, options: MessagingModuleOptions, consumers: ConsumerFactory) =>
+        new KafkaReadiness(kafka, options.readinessTimeoutMs, consumers),
     },
     MessagingLifecycle,
   ],

@@ -4,6 +4,25 @@ import { Counter, Gauge, Histogram, register, type Metric } from 'prom-client';
 // Labels are bounded: consumer and topic names come from code, reasons from a fixed set of codes,
 // partitions from the topic catalog.
 
+/** A source of the progress gauge: a consumer's group and its partitions' seconds since progress. */
+export interface ProgressSource {
+  readonly group: string;
+  progress(): readonly { topic: string; partition: number; secondsSinceProgress: number }[];
+}
+
+// On globalThis, not in a module variable: a second copy of this module must feed the one gauge too.
+const PROGRESS_SOURCES = Symbol.for('ioc.messaging.progressSources');
+function progressSources(): Set<ProgressSource> {
+  const holder = globalThis as { [PROGRESS_SOURCES]?: Set<ProgressSource> };
+  return (holder[PROGRESS_SOURCES] ??= new Set());
+}
+
+/** Adds a consumer to the `ioc_messaging_seconds_since_progress` gauge; returns its removal. */
+export function trackProgress(source: ProgressSource): () => void {
+  progressSources().add(source);
+  return () => progressSources().delete(source);
+}
+
 function getOrCreate<T extends Metric>(name: string, create: () => T): T {
   // A second copy of this module (tests, tsx child processes) must reuse, not re-register, the metric.
   return (register.getSingleMetric(name) as T | undefined) ?? create();
@@ -75,6 +94,24 @@ export function messagingMetrics() {
           name: 'ioc_messaging_consumer_lag',
           help: 'Messages behind the high watermark at the last fetched batch',
           labelNames: [...consumerLabels, 'partition'] as const,
+        }),
+    ),
+    secondsSinceProgress: getOrCreate(
+      'ioc_messaging_seconds_since_progress',
+      () =>
+        new Gauge({
+          name: 'ioc_messaging_seconds_since_progress',
+          help: 'Seconds since the partition last committed an offset while messages were waiting; 0 when caught up',
+          labelNames: ['group', 'topic', 'partition'] as const,
+          // Computed at scrape time: a consumer stuck inside a batch updates nothing by itself.
+          collect() {
+            this.reset();
+            for (const source of progressSources()) {
+              for (const { topic, partition, secondsSinceProgress } of source.progress()) {
+                this.set({ group: source.group, topic, partition: String(partition) }, secondsSinceProgress);
+              }
+            }
+          },
         }),
     ),
     outboxBacklog: getOrCreate(

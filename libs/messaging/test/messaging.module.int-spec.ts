@@ -100,11 +100,17 @@ describe(MessagingModule.name, () => {
       },
       { what: 'the factory-made consumer to apply the event' },
     );
+    // The readiness of the module covers the factory's consumers.
     await expect(app.get(KafkaReadiness).check()).resolves.toBeUndefined();
+    expect(runner.healthProblems()).toEqual([]);
 
     await app.close();
     expect(dataSource.isInitialized).toBe(false);
-    expect(runner.isHealthy()).toBe(true);
+    expect(runner.healthProblems()).toEqual(['consumer module-test is stopped']);
+    await expect(app.get(KafkaReadiness).check()).rejects.toMatchObject({
+      code: 'MESSAGING.CONSUMER_UNHEALTHY',
+      message: 'consumer module-test is stopped',
+    });
   });
 
   it('reports Kafka as not ready when the broker does not answer in time', async () => {

@@ -1,6 +1,5 @@
 import { EventTypes, type KnownIocEvent, Topics, topicName } from '@ioc/contracts';
 import { type ConsumeContext, ConsumerFactory, PoisonMessageError } from '@ioc/messaging';
-import { IocError } from '@ioc/observability';
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { ReportsConfig } from '../config';
 import { ReportsService } from '../reports/reports.service';
@@ -10,7 +9,8 @@ export const SUBMISSIONS_CONSUMER = 'reports-submissions';
 /**
  * Registers reports from other channels (hotline, Zalo, national portal) from `ioc.reports.submissions`.
  * Thin: the runner decodes and validates, the service registers idempotently by channel + external id; an
- * input the rules refuse (unknown category, outside the city) is poison and goes to the DLQ with its code.
+ * input the rules refuse (unknown category, outside the city) or the database refuses (a data or integrity
+ * error) is poison and goes to the DLQ with its code, while the partition moves on.
  */
 @Injectable()
 export class ReportSubmissionsConsumer implements OnApplicationBootstrap {
@@ -24,7 +24,7 @@ export class ReportSubmissionsConsumer implements OnApplicationBootstrap {
     const suffix = this.config.IOC_TOPIC_SUFFIX;
     // MessagingModule stops every runner of the factory at shutdown, after their chunk in flight.
     const runner = this.consumers.create({
-      // One group for every instance of the service, so partitions are shared among them (DESIGN "Scale").
+      // One group for every instance of the service, so partitions are shared among them.
       groupId: suffix ? `${SUBMISSIONS_CONSUMER}.${suffix}` : SUBMISSIONS_CONSUMER,
       consumerName: SUBMISSIONS_CONSUMER,
       topics: [topicName(Topics.reportsSubmissions, this.config.IOC_TOPIC_SUFFIX)],
@@ -41,22 +41,18 @@ export class ReportSubmissionsConsumer implements OnApplicationBootstrap {
         'only report submissions belong on this topic',
       );
     const data = event.data;
-    try {
-      await this.reports.registerFromChannel(manager, {
-        channel: data.channel,
-        externalId: data.externalId,
-        categoryCode: data.categoryCode,
-        description: data.description,
-        location: data.location,
-        ...(data.addressText === undefined ? {} : { addressText: data.addressText }),
-        ...(data.reporter === undefined ? {} : { reporter: data.reporter }),
-        attachmentCount: data.attachments?.length ?? 0,
-      });
-    } catch (error) {
-      // The rules refused the input: retrying cannot help (CONVENTIONS: poison vs transient).
-      if (error instanceof IocError && error.kind === 'validation')
-        throw new PoisonMessageError(error.code, error.message);
-      throw error;
-    }
+    // Failures are the runner's to sort (see classifyFailure in @ioc/messaging): a rule refusing the
+    // input (its IocError code) or Postgres refusing the data (SQLSTATE 22/23) dead-letters the submission,
+    // a database outage is retried.
+    await this.reports.registerFromChannel(manager, {
+      channel: data.channel,
+      externalId: data.externalId,
+      categoryCode: data.categoryCode,
+      description: data.description,
+      location: data.location,
+      ...(data.addressText === undefined ? {} : { addressText: data.addressText }),
+      ...(data.reporter === undefined ? {} : { reporter: data.reporter }),
+      attachmentCount: data.attachments?.length ?? 0,
+    });
   }
 }

@@ -4,9 +4,17 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { DeadLetter } from '../dlq/dead-letter.message';
 import type { DeadLetterPublisher } from '../dlq/dead-letter.publisher';
 import { silentLogger, type MessagingLogger } from '../logger';
-import { classifyFailure, describeError, MessagingError, RetriesExhaustedError } from '../messaging.errors';
-import { messagingMetrics } from '../metrics';
+import {
+  classifyFailure,
+  describeError,
+  type FailureClass,
+  MessagingError,
+  RetriesExhaustedError,
+} from '../messaging.errors';
+import { messagingMetrics, trackProgress } from '../metrics';
 import type { RecordHeaders } from '../producer/record-sender';
+import { bisect } from './bisect';
+import { ConsumerHealth, type ConsumerHealthOptions } from './consumer-health';
 import { Inbox, type InboxOutcome } from './inbox';
 import { triageMessage, type TriagedMessage } from './message-triage';
 import { RetryPolicy, type RetryOptions } from './retry.policy';
@@ -23,7 +31,8 @@ export interface ConsumeContext {
 
 /**
  * Applies one valid event. Throw a {@link PoisonMessageError} for an event that can never be applied (it
- * goes to the DLQ); any other error is transient and retried.
+ * goes to the DLQ with your code as reason). Other errors are sorted by {@link classifyFailure}: an
+ * infrastructure fault is retried; anything else isolates the event and dead-letters it if it recurs.
  */
 export type EventHandler = (event: KnownIocEvent, context: ConsumeContext) => Promise<void>;
 
@@ -36,8 +45,8 @@ export interface ConsumedEvent {
 
 /**
  * Applies the new events of a chunk at once, in offset order, for effects that can be written set-wise
- * (one statement for many events instead of a round trip each). Poison is handled as for
- * {@link EventHandler}: after a {@link PoisonMessageError} the chunk is redone one event per call.
+ * (one statement for many events instead of a round trip each). Failures are handled as for
+ * {@link EventHandler}: a failing call is split in halves until the failing event is called alone.
  */
 export type BatchEventHandler = (
   events: readonly ConsumedEvent[],
@@ -70,8 +79,13 @@ export interface BatchConsumerRunnerOptions {
   dlq: DeadLetterPublisher;
   /** Larger values go to the DLQ unparsed as `payload.too_large`. Default 1 MiB. */
   maxMessageBytes?: number;
-  /** Backoff for transient failures. Default 200 ms doubling to 10 s, 8 attempts. */
+  /**
+   * Backoff for transient failures. Default 200 ms doubling to 10 s, 8 attempts; then the error goes to
+   * kafkajs, which restarts the consumer from the last committed offset.
+   */
   retry?: RetryOptions;
+  /** When the consumer stops being ready (see {@link BatchConsumerRunner.healthProblems}). */
+  health?: ConsumerHealthOptions;
   /** Test seam, e.g. to kill the process between the database commit and the offset commit. */
   hooks?: { afterCommit?(info: AfterCommitInfo): void | Promise<void> };
   /** Where a new group starts. Default `true`: the earliest retained message, so nothing is skipped. */
@@ -93,30 +107,36 @@ interface ChunkOutcome {
 
 type Triaged = TriagedMessage<KafkaMessage>;
 type EventItem = Extract<Triaged, { kind: 'event' }>;
+type PoisonFailure = Extract<FailureClass, { kind: 'poison' }>;
 
-/** Thrown inside a chunk's transaction to roll it back and redo the chunk message by message. */
-class PoisonInChunk extends Error {}
+/** Thrown inside a chunk's transaction to roll it back and isolate the failing messages. */
+class ChunkFailed extends Error {}
 
 const DEFAULT_RETRY: RetryOptions = { initialMs: 200, maxMs: 10_000, maxAttempts: 8 };
-const SAVEPOINT = 'ioc_message';
+const SAVEPOINT = 'ioc_segment';
 
 /**
- * Consumes Kafka topics into the service's database with exactly-once effects (DESIGN "Nothing counted
- * twice"):
+ * Consumes Kafka topics into the service's database with exactly-once effects (docs/architecture.md,
+ * "Messaging"):
  *
  * 1. each message is size-checked, decoded (CloudEvents, binary or structured) and validated; what fails
  *    goes to the DLQ;
  * 2. a chunk of a fetched batch is applied in ONE transaction: one multi-row `INSERT … ON CONFLICT DO
  *    NOTHING RETURNING` into the inbox, then the handler for the ids that were new, in offset order (or
  *    the batch handler once, with all of them);
- * 3. a handler's {@link PoisonMessageError} rolls the chunk back, which is then redone message by message
- *    under savepoints so that only the poison event is dead-lettered (its inbox row says so, and a
- *    redelivery does not dead-letter it twice);
- * 4. dead letters are acknowledged by the broker before the transaction commits, and the offset is
- *    committed only after it: a crash in between redelivers messages whose ids the inbox already holds;
- * 5. any other failure is transient: the transaction rolls back and the chunk is retried with backoff,
- *    heartbeating, offsets untouched; after `maxAttempts` the error goes to kafkajs, which restarts the
- *    consumer from the last committed offset.
+ * 3. a failure is sorted by {@link classifyFailure}. A transient one (database or broker down, deadlock)
+ *    rolls the chunk back and retries it with backoff, heartbeating, offsets untouched; after
+ *    `maxAttempts` the error goes to kafkajs, which restarts the consumer from the last committed offset;
+ * 4. any other failure rolls the chunk back and bisects it, in a new transaction: each half is tried under
+ *    a savepoint, a failing half is split again, until the message that fails on its own is found. That
+ *    one is dead-lettered with the reason (its inbox row says so, and a redelivery does not dead-letter it
+ *    twice); the healthy halves are applied, in offset order, once. So no message can hold a partition:
+ *    a message fails for good only after it failed again on its own;
+ * 5. dead letters are acknowledged by the broker before the transaction commits, and the offset is
+ *    committed only after it: a crash in between redelivers messages whose ids the inbox already holds.
+ *
+ * {@link BatchConsumerRunner.healthProblems} says when the consumer is not ready: crashed, stopped,
+ * retrying one chunk for too long, or messages waiting with no commit for too long.
  *
  * On a rebalance, work committed to the database whose offset commit fails is simply redelivered to the
  * partition's new owner, and skipped there as duplicates.
@@ -130,7 +150,9 @@ export class BatchConsumerRunner {
   private readonly heartbeatIntervalMs: number;
   private readonly logger: MessagingLogger;
   private readonly metrics = messagingMetrics();
-  private crashed = false;
+  private readonly health: ConsumerHealth;
+  private untrack: () => void = () => undefined;
+  private stopping: Promise<void> | undefined;
 
   constructor(private readonly options: BatchConsumerRunnerOptions) {
     if (!options.handler === !options.batchHandler) {
@@ -145,6 +167,7 @@ export class BatchConsumerRunner {
     this.chunkSize = options.maxMessagesPerTransaction ?? 500;
     this.heartbeatIntervalMs = options.session?.heartbeatInterval ?? 3_000;
     this.logger = options.logger ?? silentLogger;
+    this.health = new ConsumerHealth(options.consumerName, options.groupId, options.health);
     this.consumer = options.kafka.consumer({
       groupId: options.groupId,
       allowAutoTopicCreation: false,
@@ -152,11 +175,14 @@ export class BatchConsumerRunner {
     });
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
       // kafkajs restarts on retriable errors (ours included); anything else leaves the consumer dead.
-      this.crashed = !payload.restart;
+      if (!payload.restart) this.health.crashed(describeError(payload.error));
       this.logger.error(
         { consumer: options.consumerName, error: describeError(payload.error), restart: payload.restart },
         'consumer crashed',
       );
+    });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.health.assigned(payload.memberAssignment);
     });
   }
 
@@ -170,6 +196,8 @@ export class BatchConsumerRunner {
     // consumer.run() returns before the group is joined; a service is ready (and a caller may rely on
     // event-time windows starting now) only once it is.
     const joined = this.firstJoin();
+    this.health.running();
+    this.untrack = trackProgress(this.health);
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -196,20 +224,32 @@ export class BatchConsumerRunner {
     });
   }
 
-  /** Finishes the chunk in flight (transaction and offset commit), leaves the group and disconnects. */
-  async stop(): Promise<void> {
-    await this.consumer.disconnect();
+  /**
+   * Finishes the chunk in flight (transaction and offset commit), leaves the group and disconnects. From
+   * the first call on, the consumer reports itself stopped (not ready).
+   */
+  stop(): Promise<void> {
+    this.health.stopped();
+    this.untrack();
+    this.stopping ??= this.consumer.disconnect();
+    return this.stopping;
   }
 
-  /** False once kafkajs gave up on the consumer without restarting it; for a health check. */
-  isHealthy(): boolean {
-    return !this.crashed;
+  /**
+   * Why the consumer is not ready, one sentence each (names of consumer, topic and partition, never
+   * message contents); empty when it is. Not ready: crashed for good, stopped, retrying a transient fault
+   * for longer than `health.retryingLimitMs`, or messages waiting on a partition with no commit for longer
+   * than `health.stalledLimitMs`.
+   */
+  healthProblems(): string[] {
+    return this.health.problems();
   }
 
   private async onBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     const { topic, partition } = batch;
     const labels = { consumer: this.options.consumerName, topic };
+    this.health.fetched(topic, partition);
     this.metrics.lag.set({ ...labels, partition: String(partition) }, Number(batch.offsetLag()));
     const endTimer = this.metrics.batchDuration.startTimer(labels);
     try {
@@ -240,6 +280,7 @@ export class BatchConsumerRunner {
         await payload.commitOffsetsIfNecessary({
           topics: [{ topic, partitions: [{ partition, offset: nextOffset }] }],
         });
+        this.health.committed(topic, partition, BigInt(nextOffset) >= BigInt(batch.highWatermark));
         await payload.heartbeat();
       }
     } finally {
@@ -254,6 +295,7 @@ export class BatchConsumerRunner {
       try {
         return await work();
       } catch (error) {
+        this.health.retrying(topic, partition, attempt, describeError(error));
         if (!this.retry.canRetry(attempt)) throw new RetriesExhaustedError(attempt, error);
         const delayMs = this.retry.delayMs(attempt);
         this.metrics.retries.inc({ consumer: this.options.consumerName, topic });
@@ -287,19 +329,99 @@ export class BatchConsumerRunner {
   private async processChunk(topic: string, partition: number, items: Triaged[]): Promise<ChunkOutcome> {
     const { dataSource } = this.options;
     try {
-      return await dataSource.transaction((manager) => this.applyChunk(manager, topic, partition, items));
+      return await dataSource.transaction(async (manager) => {
+        const outcome = await this.applySegment(manager, topic, partition, items).catch((error: unknown) => {
+          throw classifyFailure(error).kind === 'transient'
+            ? error
+            : new ChunkFailed('chunk failed', { cause: error });
+        });
+        await this.publishLetters(outcome.letters);
+        return outcome;
+      });
     } catch (error) {
-      if (!(error instanceof PoisonInChunk)) throw error;
-      return dataSource.transaction((manager) => this.applyIsolated(manager, topic, partition, items));
+      if (!(error instanceof ChunkFailed)) throw error;
+      this.logger.warn(
+        {
+          consumer: this.options.consumerName,
+          topic,
+          partition,
+          firstOffset: items[0].message.offset,
+          messages: items.length,
+          error: describeError(error.cause),
+        },
+        'chunk failed; bisecting it to isolate the failing message',
+      );
+    }
+    // Each attempt under a savepoint, so a failing half is undone alone; halves go in offset order, so
+    // per-key order holds among the messages applied.
+    return dataSource.transaction(async (manager) => {
+      const outcome: ChunkOutcome = { applied: 0, duplicates: 0, letters: [] };
+      await bisect(
+        items,
+        async (segment) => {
+          const attempt = await this.underSavepoint(manager, () =>
+            this.applySegment(manager, topic, partition, segment),
+          );
+          if (!attempt.ok) return attempt.failure;
+          outcome.applied += attempt.value.applied;
+          outcome.duplicates += attempt.value.duplicates;
+          outcome.letters.push(...attempt.value.letters);
+          return undefined;
+        },
+        (item, failure) => this.deadLetter(manager, topic, partition, item, failure, outcome),
+      );
+      await this.publishLetters(outcome.letters);
+      return outcome;
+    });
+  }
+
+  /**
+   * Runs `work` under a savepoint: rolled back to it when it fails for a reason other than a transient one,
+   * which is thrown and ends the transaction.
+   */
+  private async underSavepoint<T>(
+    manager: EntityManager,
+    work: () => Promise<T>,
+  ): Promise<{ ok: true; value: T } | { ok: false; failure: PoisonFailure }> {
+    await manager.query(`SAVEPOINT ${SAVEPOINT}`);
+    try {
+      const value = await work();
+      await manager.query(`RELEASE SAVEPOINT ${SAVEPOINT}`);
+      return { ok: true, value };
+    } catch (error) {
+      const failure = classifyFailure(error);
+      if (failure.kind === 'transient') throw error;
+      await manager.query(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
+      await manager.query(`RELEASE SAVEPOINT ${SAVEPOINT}`);
+      return { ok: false, failure };
     }
   }
 
-  /** The fast path: one inbox statement for the chunk, then the handlers of the new ids. */
-  private async applyChunk(
+  /** A message that failed on its own: to the DLQ, and into the inbox as dead-lettered if it has an id. */
+  private async deadLetter(
     manager: EntityManager,
     topic: string,
     partition: number,
-    items: Triaged[],
+    item: Triaged,
+    failure: PoisonFailure,
+    outcome: ChunkOutcome,
+  ): Promise<void> {
+    // An invalid message fails only in the inbox (e.g. an id Postgres refuses): its own reason says more.
+    const rejection = item.kind === 'event' ? failure : item;
+    outcome.letters.push(this.letter(topic, partition, { ...rejection, message: item.message }));
+    if (item.kind === 'undecodable') return;
+    // An id Postgres refuses cannot be recorded; the letter goes all the same (a redelivery repeats it).
+    await this.underSavepoint(manager, () =>
+      this.inbox.record(manager, [{ eventId: idOf(item), outcome: 'dead-lettered' }]),
+    );
+  }
+
+  /** The inbox statement for the segment, then the handlers of the new ids. */
+  private async applySegment(
+    manager: EntityManager,
+    topic: string,
+    partition: number,
+    items: readonly Triaged[],
   ): Promise<ChunkOutcome> {
     const outcome: ChunkOutcome = { applied: 0, duplicates: 0, letters: [] };
     const firsts = firstOccurrences(items);
@@ -319,52 +441,8 @@ export class BatchConsumerRunner {
         toApply.push(item);
       }
     }
-    try {
-      await this.apply(manager, topic, partition, toApply);
-    } catch (error) {
-      if (classifyFailure(error).kind === 'poison') throw new PoisonInChunk();
-      throw error;
-    }
+    await this.apply(manager, topic, partition, toApply);
     outcome.applied = toApply.length;
-    await this.publishLetters(outcome.letters);
-    return outcome;
-  }
-
-  /** The slow path after a poison event: each message under its own savepoint. */
-  private async applyIsolated(
-    manager: EntityManager,
-    topic: string,
-    partition: number,
-    items: Triaged[],
-  ): Promise<ChunkOutcome> {
-    const outcome: ChunkOutcome = { applied: 0, duplicates: 0, letters: [] };
-    for (const item of items) {
-      if (item.kind === 'undecodable') {
-        outcome.letters.push(this.letter(topic, partition, item));
-        continue;
-      }
-      const eventId = idOf(item);
-      await manager.query(`SAVEPOINT ${SAVEPOINT}`);
-      const fresh = await this.inbox.record(manager, [{ eventId, outcome: intendedOutcome(item) }]);
-      if (!fresh.has(eventId)) {
-        outcome.duplicates += 1;
-      } else if (item.kind === 'invalid') {
-        outcome.letters.push(this.letter(topic, partition, item));
-      } else {
-        try {
-          await this.apply(manager, topic, partition, [item]);
-          outcome.applied += 1;
-        } catch (error) {
-          const failure = classifyFailure(error);
-          if (failure.kind === 'transient') throw error;
-          await manager.query(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
-          await this.inbox.record(manager, [{ eventId, outcome: 'dead-lettered' }]);
-          outcome.letters.push(this.letter(topic, partition, { message: item.message, ...failure }));
-        }
-      }
-      await manager.query(`RELEASE SAVEPOINT ${SAVEPOINT}`);
-    }
-    await this.publishLetters(outcome.letters);
     return outcome;
   }
 
@@ -442,7 +520,7 @@ function intendedOutcome(item: Identified): InboxOutcome {
 }
 
 /** The items whose event id appears for the first time in the chunk; later copies are duplicates. */
-function firstOccurrences(items: Triaged[]): Set<Identified> {
+function firstOccurrences(items: readonly Triaged[]): Set<Identified> {
   const seen = new Set<string>();
   const firsts = new Set<Identified>();
   for (const item of items) {

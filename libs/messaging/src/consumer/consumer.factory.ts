@@ -3,13 +3,16 @@ import type { DataSource } from 'typeorm';
 import type { DeadLetterPublisher } from '../dlq/dead-letter.publisher';
 import type { MessagingLogger } from '../logger';
 import { BatchConsumerRunner, type BatchConsumerRunnerOptions } from './batch-consumer.runner';
+import type { ConsumerHealthOptions } from './consumer-health';
 
 /** A consumer's own settings; the factory supplies the Kafka client, data source, DLQ and logger. */
 export type ConsumerRegistration = Omit<BatchConsumerRunnerOptions, 'kafka' | 'dataSource' | 'dlq'>;
 
 /**
- * Creates {@link BatchConsumerRunner}s wired to the service's Kafka client, data source and DLQ, and stops
- * them all on shutdown (MessagingModule calls {@link ConsumerFactory.stopAll}). The app starts each one.
+ * Creates {@link BatchConsumerRunner}s wired to the service's Kafka client, data source and DLQ, stops
+ * them all on shutdown (MessagingModule calls {@link ConsumerFactory.stopAll}) and answers for their
+ * health in the service's readiness ({@link ConsumerFactory.healthProblems}, read by `KafkaReadiness`).
+ * The app starts each one.
  */
 export class ConsumerFactory {
   private readonly runners: BatchConsumerRunner[] = [];
@@ -26,13 +29,16 @@ export class ConsumerFactory {
        * assigned each other's partitions and never consume them.
        */
       groupSuffix?: string;
+      /** Readiness limits of every runner made here, unless its registration sets its own. */
+      health?: ConsumerHealthOptions;
     },
   ) {}
 
   create(registration: ConsumerRegistration): BatchConsumerRunner {
-    const { kafka, dataSource, dlq, logger, groupSuffix } = this.deps;
+    const { kafka, dataSource, dlq, logger, groupSuffix, health } = this.deps;
     const runner = new BatchConsumerRunner({
       ...registration,
+      health: { ...health, ...registration.health },
       groupId: groupSuffix ? `${registration.groupId}.${groupSuffix}` : registration.groupId,
       kafka,
       dataSource,
@@ -43,13 +49,13 @@ export class ConsumerFactory {
     return runner;
   }
 
-  /** Stops every runner created here, each finishing its chunk in flight. */
+  /** Stops every runner created here, each finishing its chunk in flight; from then on they are not ready. */
   async stopAll(): Promise<void> {
-    await Promise.all(this.runners.splice(0).map((runner) => runner.stop()));
+    await Promise.all(this.runners.map((runner) => runner.stop()));
   }
 
-  /** True when no runner has crashed for good. */
-  isHealthy(): boolean {
-    return this.runners.every((runner) => runner.isHealthy());
+  /** Why the runners created here are not ready (see {@link BatchConsumerRunner.healthProblems}). */
+  healthProblems(): string[] {
+    return this.runners.flatMap((runner) => runner.healthProblems());
   }
 }

@@ -6,7 +6,7 @@ export type InboxOutcome = 'applied' | 'dead-lettered';
 
 /**
  * The consumer side of idempotency: one row per (consumer, event id), written in the transaction that
- * applies the event, so a redelivered id is recognised (DESIGN "Nothing counted twice"). Raw SQL: this is
+ * applies the event, so a redelivered id is recognised (docs/architecture.md, "Messaging"). Raw SQL: this is
  * the hot path of every consumer.
  */
 export class Inbox {

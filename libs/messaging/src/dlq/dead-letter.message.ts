@@ -2,7 +2,12 @@ import type { OutboundRecord, RecordHeaders } from '../producer/record-sender';
 
 /** Headers the dead-letter publisher adds to every DLQ record. */
 export const DlqHeaders = {
-  /** Stable code: `payload.too_large`, `payload.empty`, `payload.not_json`, `envelope.invalid`, `type.unknown`, `schema.invalid`, or the handler's {@link PoisonMessageError} code. */
+  /**
+   * Stable code: before any handler ran, `payload.too_large`, `payload.empty`, `payload.not_json`,
+   * `envelope.invalid`, `type.unknown`, `schema.invalid`; when applied, the handler's
+   * `PoisonMessageError` or domain error code, `db.data_exception.<SQLSTATE>` or
+   * `db.integrity_violation.<SQLSTATE>`, or `handler.failed` (see `classifyFailure`).
+   */
   reason: 'ioc-dlq-reason',
   /** Short, sanitized explanation (no quoted values, no long digit runs, no e-mail addresses). */
   detail: 'ioc-dlq-detail',

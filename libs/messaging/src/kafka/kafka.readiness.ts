@@ -1,10 +1,18 @@
 import type { Admin, Kafka } from 'kafkajs';
 import { MessagingError } from '../messaging.errors';
 
+/** Consumers whose health readiness includes: a `ConsumerFactory`, or a single `BatchConsumerRunner`. */
+export interface ConsumerHealthSource {
+  healthProblems(): readonly string[];
+}
+
 /**
- * Readiness probe of the Kafka cluster for a health endpoint: `admin.describeCluster()` bounded by a
- * timeout, on one admin connection kept between probes. Shaped as a `ReadinessCheck` of
- * `@ioc/observability` (`{ name, check }`), so it can be listed among a service's checks as is.
+ * Readiness of the service's Kafka side for a health endpoint: first its consumers (none crashed or
+ * stopped, none retrying a transient fault or stalled beyond its limits), then the cluster:
+ * `admin.describeCluster()` bounded by a timeout, on one admin connection kept between probes. Shaped as
+ * a `ReadinessCheck` of `@ioc/observability` (`{ name, check }`), so it can be listed among a service's
+ * checks as is; MessagingModule gives it the service's `ConsumerFactory`, so every service that stands on
+ * the platform reports its consumers in `/health/ready`.
  */
 export class KafkaReadiness {
   readonly name = 'kafka';
@@ -13,14 +21,18 @@ export class KafkaReadiness {
   constructor(
     private readonly kafka: Kafka,
     private readonly timeoutMs = 3_000,
+    private readonly consumers?: ConsumerHealthSource,
   ) {}
 
   /**
-   * Resolves when a broker answered within the timeout; rejects otherwise (`MESSAGING.KAFKA_TIMEOUT`, or
-   * the kafkajs error, whose message names hosts and ports only). An arrow function: health modules may
-   * call it detached from the instance.
+   * Resolves when the consumers are healthy and a broker answered within the timeout; rejects otherwise:
+   * `MESSAGING.CONSUMER_UNHEALTHY` naming each consumer's problem (names of consumers, topics and
+   * partitions only), `MESSAGING.KAFKA_TIMEOUT`, or the kafkajs error (whose message names hosts and ports
+   * only). An arrow function: health modules may call it detached from the instance.
    */
   readonly check = async (): Promise<void> => {
+    const problems = this.consumers?.healthProblems() ?? [];
+    if (problems.length > 0) throw new MessagingError('MESSAGING.CONSUMER_UNHEALTHY', problems.join('; '));
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
