@@ -22,6 +22,7 @@ import {
   createKafka,
   DeadLetterPublisher,
   EventProducer,
+  MessagingInboxProcessedAt1795600000000,
   MessagingOutboxInbox1795305600000,
   Outbox,
   OutboxRelay,
@@ -246,7 +247,11 @@ async function main(): Promise<void> {
   const dataSource = createDataSource({
     url: DATABASE_URL,
     schema: suffix,
-    migrations: [MessagingOutboxInbox1795305600000, BenchCounters1795305600002],
+    migrations: [
+      MessagingOutboxInbox1795305600000,
+      BenchCounters1795305600002,
+      MessagingInboxProcessedAt1795600000000,
+    ],
     applicationName: 'bench-messaging',
     poolSize: PARTITIONS + 2,
   });

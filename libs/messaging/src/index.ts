@@ -13,6 +13,15 @@ export { OutboxRelay, type OutboxRelayOptions } from './outbox/outbox.relay';
 export { MessagingOutboxInbox1795305600000 } from './outbox/outbox.migration';
 export { outboxChannel } from './outbox/outbox-channel';
 export {
+  DEFAULT_INBOX_MARGIN_MS,
+  defaultInboxRetention,
+  InboxPruner,
+  type InboxPrunerOptions,
+  type InboxRetentionUnknown,
+  type PruneResult,
+} from './inbox/inbox.pruner';
+export { MessagingInboxProcessedAt1795600000000 } from './inbox/inbox-prune.migration';
+export {
   BatchConsumerRunner,
   type AfterCommitInfo,
   type BatchConsumerRunnerOptions,
@@ -43,4 +52,8 @@ export {
 } from './messaging.errors';
 export { messagingMetrics } from './metrics';
 export { silentLogger, type MessagingLogger } from './logger';
-export { MessagingModule, type MessagingModuleOptions } from './messaging.module';
+export {
+  MessagingModule,
+  type MessagingInboxPrunerOptions,
+  type MessagingModuleOptions,
+} from './messaging.module';

@@ -12,6 +12,7 @@ import { DataSource } from 'typeorm';
 import type { ConsumerHealthOptions } from './consumer/consumer-health';
 import { ConsumerFactory } from './consumer/consumer.factory';
 import { DeadLetterPublisher } from './dlq/dead-letter.publisher';
+import { defaultInboxRetention, InboxPruner } from './inbox/inbox.pruner';
 import { createKafka, type MessagingLogLevel } from './kafka/kafka.factory';
 import { KafkaReadiness } from './kafka/kafka.readiness';
 import type { MessagingLogger } from './logger';
@@ -36,6 +37,24 @@ export interface MessagingModuleOptions {
   readinessTimeoutMs?: number;
   /** When a consumer stops being ready: retrying a transient fault, or stalled, for too long. */
   consumerHealth?: ConsumerHealthOptions;
+  /** Pruning of the service's inbox (see {@link MessagingInboxPrunerOptions}); on by default. */
+  inboxPruner?: MessagingInboxPrunerOptions;
+}
+
+/**
+ * Pruning of the inbox by {@link InboxPruner}. Its retention is `retentionMs`, or by default the longest
+ * `retention.ms` of the catalog topics that `service` consumes plus `marginMs` (see defaultInboxRetention);
+ * with no such default (the service consumes nothing in the catalog, or a topic that keeps records forever)
+ * the pruner stays off and says so in the log.
+ */
+export interface MessagingInboxPrunerOptions {
+  enabled?: boolean;
+  /** The application id the topic catalog lists among a topic's consumers. Default: `clientId`. */
+  service?: string;
+  retentionMs?: number;
+  marginMs?: number;
+  intervalMs?: number;
+  batchSize?: number;
 }
 
 const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } =
@@ -48,26 +67,66 @@ const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } =
 
 const KAFKA = Symbol('KAFKA');
 
+function inboxPrunerFor(options: MessagingModuleOptions, dataSource: DataSource): InboxPruner | undefined {
+  const settings = options.inboxPruner ?? {};
+  if (settings.enabled === false) return undefined;
+  const logger = options.logger ?? nestMessagingLogger('inbox-pruner');
+  let retentionMs = settings.retentionMs;
+  if (retentionMs === undefined) {
+    const derived = defaultInboxRetention(settings.service ?? options.clientId, {
+      marginMs: settings.marginMs,
+    });
+    if (!derived.ok) {
+      // Keeping ids for ever is right for a consumer of a topic that keeps records for ever; consuming
+      // nothing the catalog knows is more likely a client id that is not the application's id.
+      const log = derived.reason === 'keeps-forever' ? logger.info : logger.warn;
+      log.call(
+        logger,
+        { ...derived, option: 'inboxPruner.retentionMs' },
+        'inbox pruning is off: no retention can be derived from the topic catalog',
+      );
+      return undefined;
+    }
+    retentionMs = derived.retentionMs;
+  }
+  return new InboxPruner({
+    dataSource,
+    retentionMs,
+    batchSize: settings.batchSize,
+    intervalMs: settings.intervalMs,
+    logger,
+  });
+}
+
 @Injectable()
 class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly pruner: InboxPruner | undefined;
+
   constructor(
     @Inject(MODULE_OPTIONS_TOKEN) private readonly options: MessagingModuleOptions,
     private readonly producer: EventProducer,
     private readonly relay: OutboxRelay,
     private readonly consumers: ConsumerFactory,
     private readonly readiness: KafkaReadiness,
-  ) {}
+    dataSource: DataSource,
+  ) {
+    // Built here so that a bad retention stops the service at start-up.
+    this.pruner = inboxPrunerFor(options, dataSource);
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.producer.connect();
     if (this.options.relay?.enabled ?? true) await this.relay.start();
+    await this.pruner?.start();
   }
 
   // Before DatabaseModule closes the data source (it does so in onApplicationShutdown): consumers finish
-  // their transaction and commit offsets, the relay its batch, then the producer flushes and disconnects.
+  // their transaction and commit offsets, the relay its batch, the pruner its batch, then the producer
+  // flushes and disconnects.
   async beforeApplicationShutdown(): Promise<void> {
     await this.consumers.stopAll();
     await this.relay.stop();
+    await this.pruner?.stop();
     await this.producer.disconnect();
     await this.readiness.close();
   }
@@ -75,8 +134,9 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
 
 /**
  * Kafka for a Nest service: provides {@link EventProducer}, {@link Outbox}, {@link OutboxRelay} (started at
- * bootstrap, stopped at shutdown), {@link DeadLetterPublisher}, {@link ConsumerFactory} and
- * {@link KafkaReadiness} (the cluster and this service's consumers). Needs the `DataSource` of DatabaseModule. `MessagingModule.forRoot(options)` or
+ * bootstrap, stopped at shutdown, like the {@link InboxPruner}), {@link DeadLetterPublisher}, {@link ConsumerFactory}
+ * and {@link KafkaReadiness} (the cluster and this service's consumers). Needs the `DataSource` of DatabaseModule.
+ * `MessagingModule.forRoot(options)` or
  * `MessagingModule.forRootAsync({ useFactory, inject })`.
  */
 @Module({

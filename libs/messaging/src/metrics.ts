@@ -132,6 +132,15 @@ export function messagingMetrics() {
           labelNames: ['schema'] as const,
         }),
     ),
+    inboxPruned: getOrCreate(
+      'ioc_inbox_pruned_total',
+      () =>
+        new Counter({
+          name: 'ioc_inbox_pruned_total',
+          help: 'Inbox rows deleted by the pruner for being older than the retention',
+          labelNames: ['schema'] as const,
+        }),
+    ),
     relayPublishDuration: getOrCreate(
       'ioc_outbox_relay_publish_duration_seconds',
       () =>

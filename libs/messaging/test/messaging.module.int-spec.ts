@@ -4,6 +4,7 @@ import {
   ConsumerFactory,
   createKafka,
   KafkaReadiness,
+  MessagingInboxProcessedAt1795600000000,
   MessagingModule,
   MessagingOutboxInbox1795305600000,
   Outbox,
@@ -43,7 +44,11 @@ describe(MessagingModule.name, () => {
         DatabaseModule.forRoot({
           url: databaseUrl(),
           schema,
-          migrations: [MessagingOutboxInbox1795305600000, TestEffects1795305600001],
+          migrations: [
+            MessagingOutboxInbox1795305600000,
+            TestEffects1795305600001,
+            MessagingInboxProcessedAt1795600000000,
+          ],
         }),
         MessagingModule.forRootAsync({
           useFactory: () => ({
@@ -52,6 +57,7 @@ describe(MessagingModule.name, () => {
             topicSuffix: suffix,
             logLevel: 'nothing',
             relay: { pollIntervalMs: 200 },
+            inboxPruner: { retentionMs: 24 * 60 * 60 * 1000, intervalMs: 200 },
           }),
         }),
       ],
@@ -99,6 +105,21 @@ describe(MessagingModule.name, () => {
         return n === 1;
       },
       { what: 'the factory-made consumer to apply the event' },
+    );
+
+    // The inbox pruner started at bootstrap: a row older than the retention goes, the consumer's stays.
+    await dataSource.query(
+      `INSERT INTO ${qualifiedTable(dataSource, 'inbox')} (consumer, event_id, outcome, processed_at)
+       VALUES ('module-test', 'expired', 'applied', now() - interval '2 days')`,
+    );
+    await waitFor(
+      async () => {
+        const rows: { event_id: string }[] = await dataSource.query(
+          `SELECT event_id FROM ${qualifiedTable(dataSource, 'inbox')}`,
+        );
+        return rows.length === 1 && rows[0].event_id === event.id;
+      },
+      { what: 'the inbox pruner to delete the expired row' },
     );
     // The readiness of the module covers the factory's consumers.
     await expect(app.get(KafkaReadiness).check()).resolves.toBeUndefined();

@@ -1,5 +1,5 @@
 import { CreateApiKeysTable1795400000000 } from '@ioc/auth';
-import { MessagingOutboxInbox1795305600000 } from '@ioc/messaging';
+import { MessagingInboxProcessedAt1795600000000, MessagingOutboxInbox1795305600000 } from '@ioc/messaging';
 import { IntakeSchema1795500000000 } from './intake-schema.migration';
 
 /** Every migration of the intake schema, oldest first. */
@@ -7,4 +7,5 @@ export const intakeMigrations = [
   MessagingOutboxInbox1795305600000,
   CreateApiKeysTable1795400000000,
   IntakeSchema1795500000000,
+  MessagingInboxProcessedAt1795600000000,
 ];

@@ -1,5 +1,5 @@
 import { CreateApiKeysTable1795400000000 } from '@ioc/auth';
-import { MessagingOutboxInbox1795305600000 } from '@ioc/messaging';
+import { MessagingInboxProcessedAt1795600000000, MessagingOutboxInbox1795305600000 } from '@ioc/messaging';
 import { ReportsSchema1795500000000 } from './1795500000000-reports-schema.migration';
 
 /** Every migration of the reports schema, oldest first. */
@@ -7,4 +7,5 @@ export const reportsMigrations = [
   MessagingOutboxInbox1795305600000,
   CreateApiKeysTable1795400000000,
   ReportsSchema1795500000000,
+  MessagingInboxProcessedAt1795600000000,
 ];

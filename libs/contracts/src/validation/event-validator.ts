@@ -4,6 +4,7 @@ import addFormats from 'ajv-formats';
 import { EVENT_SCHEMAS, type EventDataMap } from '../events/event-schemas';
 import { isEventType, type EventType } from '../events/event-types';
 import { IocEventEnvelopeSchema } from '../envelope/envelope.schema';
+import { UNSTORABLE_CHARACTERS } from '../events/schemas/common.schemas';
 import type { IocEvent, KnownIocEvent } from '../envelope/ioc-event';
 
 /** Why an event's data was refused; stable codes, e.g. for dead-letter headers. */
@@ -23,7 +24,8 @@ export interface ValidationFailure {
 
 // Compiled once, when the module loads: validation runs for every consumed message.
 // strictRequired is off because the incident schemas' if/then require properties declared by the parent object.
-const ajv = new Ajv2020({ strict: true, strictRequired: false, allErrors: true });
+// verbose gives a failure its schema, to word the SafeString rule's refusal (and costs nothing on success).
+const ajv = new Ajv2020({ strict: true, strictRequired: false, allErrors: true, verbose: true });
 addFormats(ajv);
 
 const dataValidators = new Map<string, ValidateFunction>(
@@ -84,6 +86,15 @@ export function envelopeProblems(candidate: unknown): string | undefined {
 }
 
 const MAX_LISTED_ERRORS = 10;
+
+// Ajv words a failed `not` as "must NOT be valid"; for the SafeString rule, say which rule it is.
+function describeRule(error: ErrorObject): string {
+  const schema = error.schema as { pattern?: unknown } | undefined;
+  if (error.keyword === 'not' && schema?.pattern === UNSTORABLE_CHARACTERS) {
+    return 'must not contain U+0000 or an unpaired surrogate';
+  }
+  return error.message ?? error.keyword;
+}
 // A property name is echoed only when it looks like an identifier; anything else could be data.
 const SAFE_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 
@@ -96,7 +107,7 @@ function describeErrors(errors: ErrorObject[] | null | undefined): string {
       SAFE_NAME.test(extra.additionalProperty)
         ? ` '${extra.additionalProperty}'`
         : '';
-    return `${error.instancePath || '/'} ${error.message ?? error.keyword}${name}`;
+    return `${error.instancePath || '/'} ${describeRule(error)}${name}`;
   });
   const more = list.length > MAX_LISTED_ERRORS ? `; and ${list.length - MAX_LISTED_ERRORS} more` : '';
   return list.slice(0, MAX_LISTED_ERRORS).join('; ') + more;

@@ -8,6 +8,7 @@ import {
   eventSchema,
   GeoPoint,
   Identifier,
+  SafeString,
   StringEnum,
 } from './common.schemas';
 
@@ -25,7 +26,7 @@ export const CameraDetectionV1 = eventSchema(
     confidence: Type.Number({ description: 'Model confidence, 0 to 1', minimum: 0, maximum: 1 }),
     observedAt: DateTime('When the frame was captured'),
     snapshotRef: Type.Optional(
-      Type.String({
+      SafeString({
         description: "Reference to the frame in the vendor's store (never the image itself)",
         minLength: 1,
         maxLength: 1024,
@@ -35,7 +36,7 @@ export const CameraDetectionV1 = eventSchema(
       Type.Record(
         Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_.-]{0,63}$' }),
         Type.Union([
-          Type.String({ maxLength: 256 }),
+          SafeString({ maxLength: 256 }),
           Type.Number({ minimum: -1e12, maximum: 1e12 }),
           Type.Boolean(),
         ]),
@@ -60,7 +61,7 @@ export const CameraHeartbeatV1 = eventSchema(
     cameraId,
     observedAt: DateTime('When the camera was last seen alive'),
     status: Type.Optional(StringEnum(['ok', 'degraded'] as const, { description: 'Self-reported health' })),
-    firmware: Type.Optional(Type.String({ description: 'Firmware version', minLength: 1, maxLength: 64 })),
+    firmware: Type.Optional(SafeString({ description: 'Firmware version', minLength: 1, maxLength: 64 })),
     fps: Type.Optional(
       Type.Number({ description: 'Frames per second currently delivered', minimum: 0, maximum: 240 }),
     ),

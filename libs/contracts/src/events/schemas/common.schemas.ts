@@ -1,4 +1,12 @@
-import { Type, type SchemaOptions, type TObject, type TProperties, type TUnsafe } from '@sinclair/typebox';
+import {
+  Type,
+  type SchemaOptions,
+  type StringOptions,
+  type TObject,
+  type TProperties,
+  type TString,
+  type TUnsafe,
+} from '@sinclair/typebox';
 
 import type { EventType } from '../event-types';
 
@@ -39,13 +47,39 @@ export function StringEnum<const T extends readonly string[]>(
   return Type.Unsafe<T[number]>({ ...options, type: 'string', enum: [...values] });
 }
 
+/**
+ * Code points no Postgres `text` or `jsonb` value can hold: U+0000 (`text` refuses the byte, `jsonb` the
+ * escape) and lone UTF-16 surrogates. A surrogate arrives through a JSON escape such as `"\ud800"` in
+ * otherwise valid UTF-8; `text` would silently store U+FFFD instead and `jsonb` refuses it. (Invalid UTF-8
+ * bytes are not in this class: the decoder turns them into U+FFFD, which Postgres stores.) JSON Schema
+ * patterns are ECMA-262 with the `u` flag, under which `[\uD800-\uDFFF]` matches only unpaired
+ * surrogates, so emoji and other astral characters pass.
+ */
+export const UNSTORABLE_CHARACTERS = '[\\u0000\\uD800-\\uDFFF]';
+
+/**
+ * Refuses a string holding {@link UNSTORABLE_CHARACTERS}. A `not` rather than a `pattern`, so it composes with
+ * a field's own pattern or format; event-validator names the field and this rule when it fires.
+ */
+export const StorableText = {
+  description: 'U+0000 or an unpaired surrogate, which PostgreSQL text cannot store',
+  pattern: UNSTORABLE_CHARACTERS,
+} as const;
+
+/**
+ * Every string of an event and of its envelope, so that what passes validation can be stored (an event that
+ * could not would fail in the consumer's transaction instead of going to the DLQ with a reason). The specs
+ * check that every string property refuses U+0000; build strings with this, never with `Type.String`.
+ */
+export const SafeString = (options: StringOptions): TString => Type.String({ ...options, not: StorableText });
+
 /** Ids of aggregates and reference data (reports, cameras, segments, agencies, units, categories). */
 export const Identifier = (description: string) =>
-  Type.String({ description, minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]*$' });
+  SafeString({ description, minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]*$' });
 
 /** RFC 3339 date-time with an explicit offset; producers write UTC (DESIGN "Time"). */
 export const DateTime = (description: string) =>
-  Type.String({ description, format: 'date-time', maxLength: 40 });
+  SafeString({ description, format: 'date-time', maxLength: 40 });
 
 export const GeoPoint = (description: string) =>
   Type.Object(
@@ -58,7 +92,7 @@ export const GeoPoint = (description: string) =>
 
 /** Free text written by people; bounded, and never interpreted (it is data, not markup or SQL). */
 export const Text = (description: string, maxLength: number) =>
-  Type.String({ description, minLength: 1, maxLength });
+  SafeString({ description, minLength: 1, maxLength });
 
 /** Channels a report can arrive through. `other` keeps a new channel publishable before it gets a name. */
 export const REPORT_CHANNELS = [

@@ -7,11 +7,12 @@ import {
   Identifier,
   KPI_WINDOWS,
   KpiDimensionSchema,
+  SafeString,
   StringEnum,
 } from './common.schemas';
 
 const kpiCode = Identifier('KPI code from the KPI catalog (reference data)');
-const unit = Type.String({
+const unit = SafeString({
   description: 'Unit of the value, e.g. `%`, `count`, `minutes`',
   minLength: 1,
   maxLength: 32,

@@ -8,6 +8,7 @@ import {
   Identifier,
   REPORT_STATUSES,
   ReportChannelSchema,
+  SafeString,
   StringEnum,
   Text,
 } from './common.schemas';
@@ -19,7 +20,7 @@ import {
  */
 const reportEventBase = {
   reportId: Identifier('Report id; also the CloudEvents subject and the Kafka key'),
-  trackingCode: Type.String({
+  trackingCode: SafeString({
     description: 'Code the citizen tracks the report with',
     minLength: 4,
     maxLength: 32,
@@ -54,7 +55,7 @@ export const ReportSubmittedV1 = reportEvent(
   'A report was registered and given a tracking code.',
   {
     externalId: Type.Optional(
-      Type.String({
+      SafeString({
         description: "The report's id in the originating channel",
         maxLength: 128,
         pattern: '^\\S+$',

@@ -1,7 +1,15 @@
 import { Type } from '@sinclair/typebox';
 
 import { EventTypes } from '../event-types';
-import { DateTime, eventSchema, GeoPoint, Identifier, ReportChannelSchema, Text } from './common.schemas';
+import {
+  DateTime,
+  eventSchema,
+  GeoPoint,
+  Identifier,
+  ReportChannelSchema,
+  SafeString,
+  Text,
+} from './common.schemas';
 
 /**
  * A report handed over by another channel. It is the ONLY event allowed to carry a reporter's contact data
@@ -17,7 +25,7 @@ export const ReportSubmissionV1 = eventSchema(
   },
   {
     channel: ReportChannelSchema,
-    externalId: Type.String({
+    externalId: SafeString({
       description:
         "The report's id in the originating channel; with `channel` it makes the submission idempotent",
       minLength: 1,
@@ -34,7 +42,7 @@ export const ReportSubmissionV1 = eventSchema(
         {
           name: Type.Optional(Text('Reporter name (personal data)', 200)),
           phone: Type.Optional(
-            Type.String({
+            SafeString({
               description: 'Reporter phone (personal data)',
               minLength: 6,
               maxLength: 20,
@@ -42,7 +50,7 @@ export const ReportSubmissionV1 = eventSchema(
             }),
           ),
           email: Type.Optional(
-            Type.String({ description: 'Reporter e-mail (personal data)', format: 'email', maxLength: 254 }),
+            SafeString({ description: 'Reporter e-mail (personal data)', format: 'email', maxLength: 254 }),
           ),
         },
         {
@@ -55,13 +63,13 @@ export const ReportSubmissionV1 = eventSchema(
       Type.Array(
         Type.Object(
           {
-            url: Type.String({
+            url: SafeString({
               description: 'Where the file can be fetched',
               format: 'uri',
               maxLength: 2048,
               pattern: '^https?://',
             }),
-            contentType: Type.String({
+            contentType: SafeString({
               description: 'Media type of the file',
               maxLength: 100,
               pattern: '^(image|video|audio|application)/[A-Za-z0-9.+-]+$',
@@ -73,7 +81,7 @@ export const ReportSubmissionV1 = eventSchema(
       ),
     ),
     language: Type.Optional(
-      Type.String({
+      SafeString({
         description: 'BCP 47 language tag of the text',
         maxLength: 35,
         pattern: '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$',

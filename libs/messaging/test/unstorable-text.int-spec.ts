@@ -1,0 +1,154 @@
+import { createEvent, encodeKafkaMessage, EventTypes, Topics, type KnownIocEvent } from '@ioc/contracts';
+import { qualifiedTable } from '@ioc/database';
+import {
+  BatchConsumerRunner,
+  DeadLetterPublisher,
+  DlqHeaders,
+  EventProducer,
+  type ConsumeContext,
+  type OutboundRecord,
+} from '@ioc/messaging';
+import { databaseUrl, kafkaBrokers, uniqueSchema, uniqueSuffix, waitFor } from '@ioc/testing';
+import type { Kafka } from 'kafkajs';
+import type { DataSource } from 'typeorm';
+import {
+  aDatabase,
+  deleteTopics,
+  dropDatabase,
+  provisionTestTopics,
+  readTopic,
+  testKafka,
+} from './fixtures/harness';
+
+// The project's testTimeout is a per-project option jest-circus does not read; set it for this file.
+jest.setTimeout(60_000);
+
+function aSubmission(externalId: string) {
+  return createEvent(EventTypes.reportSubmission, {
+    source: '/ioc/messaging-tests',
+    subject: `hotline:${externalId}`,
+    data: {
+      channel: 'hotline',
+      externalId,
+      categoryCode: 'lighting.streetlight',
+      description: 'Street light out in front of house 12',
+      location: { lat: 10.5, lon: 105.25 },
+      addressText: '12 Example Street',
+    },
+  });
+}
+
+// Postgres `text` refuses U+0000 and stores an unpaired surrogate as U+FFFD; `jsonb` refuses both. Such a
+// submission must be refused by its schema and dead-lettered, not fail (or be altered) in the consumer's
+// transaction.
+describe('a submission holding text Postgres cannot store goes to the dead-letter topic', () => {
+  const schema = uniqueSchema('unstorable');
+  const suffix = uniqueSuffix();
+  const consumerName = `unstorable-test-${suffix}`;
+  let dataSource: DataSource;
+  let kafka: Kafka;
+  let topics: Record<string, string>;
+  let producer: EventProducer;
+  let runner: BatchConsumerRunner;
+
+  beforeAll(async () => {
+    kafka = testKafka(kafkaBrokers());
+    [dataSource, topics] = await Promise.all([
+      aDatabase(schema, databaseUrl()),
+      provisionTestTopics(kafka, suffix, { [Topics.reportsSubmissions]: 1, [Topics.dlq]: 1 }),
+    ]);
+    await dataSource.query(
+      `CREATE TABLE ${qualifiedTable(dataSource, 'submissions')} (external_id text PRIMARY KEY, description text NOT NULL, data jsonb NOT NULL)`,
+    );
+    producer = EventProducer.create(kafka);
+  });
+
+  afterAll(async () => {
+    await runner?.stop();
+    await producer.disconnect();
+    await dropDatabase(dataSource);
+    await deleteTopics(kafka, Object.values(topics));
+  });
+
+  // Stores the submission's text in a text column and the whole data in a jsonb one, as a service would.
+  async function handler(event: KnownIocEvent, { manager }: ConsumeContext): Promise<void> {
+    const data = event.data as { externalId: string; description: string };
+    await manager.query(
+      `INSERT INTO ${qualifiedTable(manager, 'submissions')} (external_id, description, data) VALUES ($1, $2, $3)`,
+      [data.externalId, data.description, JSON.stringify(event.data)],
+    );
+  }
+
+  // A valid submission's record whose data (or subject) is then given a character Postgres cannot store.
+  function tampered(
+    externalId: string,
+    change: { data?: Record<string, unknown>; subject?: string },
+  ): OutboundRecord {
+    const event = aSubmission(externalId);
+    const encoded = encodeKafkaMessage(event);
+    return {
+      topic: topics[Topics.reportsSubmissions],
+      key: change.subject ?? encoded.key,
+      headers: change.subject ? { ...encoded.headers, ce_subject: change.subject } : encoded.headers,
+      // JSON.stringify writes U+0000 and an unpaired surrogate as \u escapes: valid UTF-8 JSON either way.
+      value: Buffer.from(JSON.stringify({ ...event.data, ...change.data })),
+    };
+  }
+
+  it('dead-letters it with the validation reason naming the field, and moves on', async () => {
+    const valid = (id: string): OutboundRecord => ({
+      topic: topics[Topics.reportsSubmissions],
+      ...encodeKafkaMessage(aSubmission(id)),
+    });
+    const nul = tampered('HL-NUL', { data: { description: 'Street light\u0000 out' } });
+    const surrogate = tampered('HL-SURROGATE', { data: { addressText: '12 Example\ud800 Street' } });
+    const nulSubject = tampered('HL-SUBJECT', { subject: 'hotline:HL\u0000SUBJECT' });
+    await producer.sendRecords([valid('HL-1'), nul, surrogate, nulSubject, valid('HL-2')]);
+
+    runner = new BatchConsumerRunner({
+      kafka,
+      dataSource,
+      groupId: consumerName,
+      consumerName,
+      topics: [topics[Topics.reportsSubmissions]],
+      handler,
+      dlq: new DeadLetterPublisher(producer, { topic: topics[Topics.dlq] }),
+      retry: { initialMs: 20, maxMs: 100, maxAttempts: 3 },
+      session: { sessionTimeout: 6_000, heartbeatInterval: 300, rebalanceTimeout: 6_000 },
+    });
+    await runner.start();
+
+    const stored = async () =>
+      (
+        (await dataSource.query(
+          `SELECT external_id FROM ${qualifiedTable(dataSource, 'submissions')} ORDER BY external_id`,
+        )) as { external_id: string }[]
+      ).map((row) => row.external_id);
+    await waitFor(async () => (await stored()).includes('HL-2'), {
+      what: 'the submission after the bad ones',
+    });
+    expect(await stored()).toEqual(['HL-1', 'HL-2']);
+
+    await waitFor(async () => (await readTopic(kafka, topics[Topics.dlq])).length === 3, {
+      what: 'three dead letters',
+    });
+    const letters = await readTopic(kafka, topics[Topics.dlq]);
+    expect(
+      letters.map((l) => [
+        l.headers[DlqHeaders.sourceOffset],
+        l.headers[DlqHeaders.reason],
+        l.headers[DlqHeaders.detail],
+      ]),
+    ).toEqual([
+      ['1', 'schema.invalid', expect.stringContaining('/description must not contain U+0000 or')],
+      ['2', 'schema.invalid', expect.stringContaining('/addressText must not contain U+0000 or')],
+      ['3', 'envelope.invalid', expect.stringContaining('/subject must not contain U+0000 or')],
+    ]);
+    for (const [letter, original] of [
+      [letters[0], nul],
+      [letters[1], surrogate],
+    ] as const) {
+      expect(letter.value?.equals(original.value as Buffer)).toBe(true);
+    }
+  });
+});
