@@ -2,10 +2,12 @@ import { qualifiedTable } from '@ioc/database';
 import request from 'supertest';
 import { aJpegWithExif, aPngWithText } from '../../../test/factories/reports';
 import { EventTypes } from '@ioc/contracts';
+import { waitFor } from '@ioc/testing';
 import { type ReportsApp, startReportsApp } from './reports-app';
 
 jest.setTimeout(90_000);
 
+const IDEMPOTENCY_KEY = 'c0ffee00-idem-4b1d-9e2f-5a6b7c8d9e0f';
 const POINT = { lat: 20.842, lon: 106.66 };
 const valid = { categoryCode: 'roads-pavements', description: 'Ổ gà lớn giữa đường', location: POINT };
 
@@ -32,7 +34,7 @@ describe('citizen submission input', () => {
     const body = { ...valid, description: 'Idempotent: ổ gà' };
     const answers = await Promise.all(
       Array.from({ length: 4 }, () =>
-        request(sut.http).post('/reports').set('Idempotency-Key', 'key-1').send(body),
+        request(sut.http).post('/reports').set('Idempotency-Key', IDEMPOTENCY_KEY).send(body),
       ),
     );
     for (const answer of answers) expect(answer.status).toBe(201);
@@ -43,7 +45,7 @@ describe('citizen submission input', () => {
 
     const reused = await request(sut.http)
       .post('/reports')
-      .set('Idempotency-Key', 'key-1')
+      .set('Idempotency-Key', IDEMPOTENCY_KEY)
       .send({ ...body, description: 'something else' });
     expect(reused.status).toBe(409);
     expect(reused.body.code).toBe('REPORT.IDEMPOTENCY_KEY_REUSED');
@@ -51,6 +53,13 @@ describe('citizen submission input', () => {
     const badKey = await request(sut.http).post('/reports').set('Idempotency-Key', 'á b').send(body);
     expect(badKey.status).toBe(400);
     expect(badKey.body.code).toBe('VALIDATION.FAILED');
+
+    // With the key, anyone could replay the first answer and read the citizen's secret: never logged.
+    await waitFor(() => sut.logs.text().includes('"idempotency-key":"[REDACTED]"'), {
+      what: 'the request log line',
+    });
+    expect(sut.logs.text()).not.toContain(IDEMPOTENCY_KEY);
+    expect(sut.logs.text()).not.toContain(answers[0].body.secret);
   });
 
   it.each([
