@@ -31,6 +31,13 @@ export const reportsEnv = authEnv
     REPORTS_MAX_PHOTOS: envInt({ min: 0, max: 10 }).default(5),
     /** Largest photo accepted, in bytes; a larger one answers 413. */
     REPORTS_MAX_PHOTO_BYTES: envInt({ min: 1024, max: 50 * 1024 * 1024 }).default(5 * 1024 * 1024),
+    /**
+     * Largest width × height of a photo the service decodes; a larger one (a decompression bomb: a few bytes
+     * declaring 50000 × 50000) is refused with 413 before any pixel is decoded. 50 MP fits a 48 MP phone camera.
+     */
+    REPORTS_MAX_PHOTO_PIXELS: envInt({ min: 1_000_000, max: 268_402_689 }).default(50_000_000),
+    /** Longest side, in pixels, of a stored photo; larger photos are scaled down to fit. */
+    REPORTS_MAX_PHOTO_EDGE: envInt({ min: 256, max: 16_384 }).default(2560),
     /** JSON body limit of the API (body-parser syntax); larger bodies answer 413. */
     REPORTS_JSON_LIMIT: z
       .string()

@@ -5,6 +5,7 @@ import { MulterModule } from '@nestjs/platform-express';
 import { DataSource } from 'typeorm';
 import { ReportsConfig } from './config';
 import { Open311ErrorRenderer } from './open311/open311-error.renderer';
+import { PhotoSanitizer } from './photos/photo-sanitizer';
 import { Open311Controller } from './open311/open311.controller';
 import { Open311Service } from './open311/open311.service';
 import { CategoriesController } from './reference/categories.controller';
@@ -76,6 +77,15 @@ import { ReportSubmissionsConsumer } from './submissions/report-submissions.cons
           config.REPORTS_IDEMPOTENCY_TTL,
           config.REPORTS_MAX_PHOTOS,
         ),
+    },
+    {
+      provide: PhotoSanitizer,
+      inject: [ReportsConfig],
+      useFactory: (config: ReportsConfig) =>
+        new PhotoSanitizer({
+          maxInputPixels: config.REPORTS_MAX_PHOTO_PIXELS,
+          maxEdgePixels: config.REPORTS_MAX_PHOTO_EDGE,
+        }),
     },
     ReportsRepository,
     ReportsService,

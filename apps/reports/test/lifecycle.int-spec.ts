@@ -1,6 +1,7 @@
 import { EventTypes, type IocEvent } from '@ioc/contracts';
 import request from 'supertest';
-import { aJpegWithExif } from '../../../test/factories/reports';
+import sharp from 'sharp';
+import { aJpegWithExif, PLANTED_IN_PHOTOS, POLYGLOT_TRAILER } from '../../../test/factories/reports';
 import { type ReportsApp, startReportsApp } from './reports-app';
 
 jest.setTimeout(90_000);
@@ -321,7 +322,10 @@ describe('reports lifecycle through REST', () => {
       .post(`/agency/reports/${receipt.id}/resolve`)
       .auth(trees, { type: 'bearer' })
       .field('answer', 'Đã cắt tỉa')
-      .attach('photos', aJpegWithExif(), { filename: 'after.jpg', contentType: 'image/jpeg' });
+      .attach('photos', Buffer.concat([await aJpegWithExif(), POLYGLOT_TRAILER]), {
+        filename: 'after.jpg',
+        contentType: 'image/jpeg',
+      });
     expect(resolved.status).toBe(200);
 
     const tracked = await request(sut.http).get(`/reports/track/${receipt.trackingCode}`);
@@ -336,7 +340,15 @@ describe('reports lifecycle through REST', () => {
       });
     expect(photo.status).toBe(200);
     expect(photo.headers['content-type']).toBe('image/jpeg');
-    expect((photo.body as Buffer).toString('latin1')).not.toContain('GPSLatitude');
+    // Public: nothing of the uploaded file but its pixels, upright (40 × 20 with orientation 6).
+    const served = (photo.body as Buffer).toString('latin1');
+    for (const planted of [...PLANTED_IN_PHOTOS, 'PK\x03\x04', '<script', 'Exif'])
+      expect(served).not.toContain(planted);
+    expect(await sharp(photo.body as Buffer).metadata()).toMatchObject({
+      format: 'jpeg',
+      width: 20,
+      height: 40,
+    });
     const none = await request(sut.http).get(`/reports/track/${receipt.trackingCode}/answer-photos/1`);
     expect(none.status).toBe(404);
     expect(none.body.code).toBe('REPORT.PHOTO_NOT_FOUND');

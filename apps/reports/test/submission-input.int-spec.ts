@@ -1,11 +1,20 @@
 import { qualifiedTable } from '@ioc/database';
 import request from 'supertest';
-import { aJpegWithExif, aPngWithText } from '../../../test/factories/reports';
+import sharp from 'sharp';
+import {
+  aJpegWithExif,
+  aPngBomb,
+  aPngWithText,
+  PLANTED_IN_PHOTOS,
+  POLYGLOT_TRAILER,
+} from '../../../test/factories/reports';
 import { EventTypes } from '@ioc/contracts';
+import { waitFor } from '@ioc/testing';
 import { type ReportsApp, startReportsApp } from './reports-app';
 
 jest.setTimeout(90_000);
 
+const IDEMPOTENCY_KEY = 'c0ffee00-idem-4b1d-9e2f-5a6b7c8d9e0f';
 const POINT = { lat: 20.842, lon: 106.66 };
 const valid = { categoryCode: 'roads-pavements', description: 'Ổ gà lớn giữa đường', location: POINT };
 
@@ -32,7 +41,7 @@ describe('citizen submission input', () => {
     const body = { ...valid, description: 'Idempotent: ổ gà' };
     const answers = await Promise.all(
       Array.from({ length: 4 }, () =>
-        request(sut.http).post('/reports').set('Idempotency-Key', 'key-1').send(body),
+        request(sut.http).post('/reports').set('Idempotency-Key', IDEMPOTENCY_KEY).send(body),
       ),
     );
     for (const answer of answers) expect(answer.status).toBe(201);
@@ -43,7 +52,7 @@ describe('citizen submission input', () => {
 
     const reused = await request(sut.http)
       .post('/reports')
-      .set('Idempotency-Key', 'key-1')
+      .set('Idempotency-Key', IDEMPOTENCY_KEY)
       .send({ ...body, description: 'something else' });
     expect(reused.status).toBe(409);
     expect(reused.body.code).toBe('REPORT.IDEMPOTENCY_KEY_REUSED');
@@ -51,6 +60,13 @@ describe('citizen submission input', () => {
     const badKey = await request(sut.http).post('/reports').set('Idempotency-Key', 'á b').send(body);
     expect(badKey.status).toBe(400);
     expect(badKey.body.code).toBe('VALIDATION.FAILED');
+
+    // With the key, anyone could replay the first answer and read the citizen's secret: never logged.
+    await waitFor(() => sut.logs.text().includes('"idempotency-key":"[REDACTED]"'), {
+      what: 'the request log line',
+    });
+    expect(sut.logs.text()).not.toContain(IDEMPOTENCY_KEY);
+    expect(sut.logs.text()).not.toContain(answers[0].body.secret);
   });
 
   it.each([
@@ -145,13 +161,37 @@ describe('citizen submission input', () => {
   describe('with photos (multipart)', () => {
     const report = (lat: number) =>
       JSON.stringify({ ...valid, description: 'Ổ gà, có ảnh', location: { lat, lon: 106.66 } });
+    let jpeg: Buffer;
+    let png: Buffer;
 
-    it('stores the photos without their metadata and counts them in the event, never carrying them', async () => {
+    beforeAll(async () => {
+      jpeg = await aJpegWithExif();
+      png = await aPngWithText();
+    });
+
+    const download = async (path: string, token: string): Promise<request.Response> =>
+      request(sut.http)
+        .get(path)
+        .auth(token, { type: 'bearer' })
+        .buffer(true)
+        .parse((res, done) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => done(null, Buffer.concat(chunks)));
+        });
+
+    it('stores and serves re-encoded photos: orientation applied, no metadata, no trailer, no private chunk', async () => {
       const created = await request(sut.http)
         .post('/reports')
         .field('report', report(20.8))
-        .attach('photos', aJpegWithExif(), { filename: 'a.jpg', contentType: 'image/jpeg' })
-        .attach('photos', aPngWithText(), { filename: 'b.png', contentType: 'image/png' });
+        .attach('photos', Buffer.concat([jpeg, POLYGLOT_TRAILER]), {
+          filename: 'a.jpg',
+          contentType: 'image/jpeg',
+        })
+        .attach('photos', Buffer.concat([png, POLYGLOT_TRAILER]), {
+          filename: 'b.png',
+          contentType: 'image/png',
+        });
       expect(created.status).toBe(201);
 
       const agency = await sut.token('agency', 'AG-SGTVT');
@@ -159,21 +199,33 @@ describe('citizen submission input', () => {
         .get(`/agency/reports/${created.body.id}`)
         .auth(agency, { type: 'bearer' });
       expect(view.body.attachmentCount).toBe(2);
-      const photo = await request(sut.http)
-        .get(`/agency/reports/${created.body.id}/photos/0`)
-        .auth(agency, { type: 'bearer' })
-        .buffer(true)
-        .parse((res, done) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => done(null, Buffer.concat(chunks)));
-        });
-      expect(photo.status).toBe(200);
-      expect(photo.headers['content-type']).toBe('image/jpeg');
-      const bytes = photo.body as Buffer;
-      expect(bytes.subarray(0, 2).equals(Buffer.from([0xff, 0xd8]))).toBe(true);
-      expect(bytes.toString('latin1')).not.toContain('GPSLatitude');
-      expect(bytes.toString('latin1')).not.toContain('Nguyen');
+
+      const stored = await sut.dataSource.query<{ content_type: string; bytes: Buffer }[]>(
+        `SELECT content_type, bytes FROM ${qualifiedTable(sut.dataSource, 'report_photos')}
+         WHERE report_id = $1 ORDER BY position`,
+        [created.body.id],
+      );
+      const served = [
+        await download(`/agency/reports/${created.body.id}/photos/0`, agency),
+        await download(`/agency/reports/${created.body.id}/photos/1`, agency),
+      ];
+      expect(served.map((photo) => [photo.status, photo.headers['content-type']])).toEqual([
+        [200, 'image/jpeg'],
+        [200, 'image/png'],
+      ]);
+      expect(stored.map((row) => row.content_type)).toEqual(['image/jpeg', 'image/png']);
+      for (const bytes of [
+        ...stored.map((row) => row.bytes),
+        ...served.map((photo) => photo.body as Buffer),
+      ]) {
+        const text = bytes.toString('latin1');
+        for (const planted of [...PLANTED_IN_PHOTOS, 'PK\x03\x04', '<script', 'Exif', 'tEXt'])
+          expect(text).not.toContain(planted);
+      }
+      // 40 × 20 pixels with orientation 6: stored upright, 20 × 40, with no orientation tag left.
+      expect(await sharp(served[0].body as Buffer).metadata()).toMatchObject({ width: 20, height: 40 });
+      expect((await sharp(served[0].body as Buffer).metadata()).orientation).toBeUndefined();
+      expect(await sharp(served[1].body as Buffer).metadata()).toMatchObject({ width: 30, height: 10 });
 
       const missing = await request(sut.http)
         .get(`/agency/reports/${created.body.id}/photos/7`)
@@ -204,9 +256,26 @@ describe('citizen submission input', () => {
         'REPORT.INVALID_PHOTO',
       ],
       [
+        'a truncated JPEG',
+        (call: request.Test) =>
+          call.attach('photos', jpeg.subarray(0, jpeg.length - 200), {
+            filename: 'cut.jpg',
+            contentType: 'image/jpeg',
+          }),
+        400,
+        'REPORT.INVALID_PHOTO',
+      ],
+      [
+        'a decompression bomb (a small PNG declaring 50000 × 50000 pixels)',
+        (call: request.Test) =>
+          call.attach('photos', aPngBomb(50_000, 50_000), { filename: 'bomb.png', contentType: 'image/png' }),
+        413,
+        'REPORT.PHOTO_TOO_MANY_PIXELS',
+      ],
+      [
         'a photo over the size limit',
         (call: request.Test) =>
-          call.attach('photos', Buffer.concat([aJpegWithExif(), Buffer.alloc(8192)]), {
+          call.attach('photos', Buffer.concat([jpeg, Buffer.alloc(8192)]), {
             filename: 'big.jpg',
             contentType: 'image/jpeg',
           }),
@@ -217,9 +286,9 @@ describe('citizen submission input', () => {
         'more photos than allowed',
         (call: request.Test) =>
           call
-            .attach('photos', aJpegWithExif(), { filename: '1.jpg', contentType: 'image/jpeg' })
-            .attach('photos', aJpegWithExif(), { filename: '2.jpg', contentType: 'image/jpeg' })
-            .attach('photos', aJpegWithExif(), { filename: '3.jpg', contentType: 'image/jpeg' }),
+            .attach('photos', jpeg, { filename: '1.jpg', contentType: 'image/jpeg' })
+            .attach('photos', jpeg, { filename: '2.jpg', contentType: 'image/jpeg' })
+            .attach('photos', jpeg, { filename: '3.jpg', contentType: 'image/jpeg' }),
         400,
         undefined,
       ],
@@ -234,7 +303,7 @@ describe('citizen submission input', () => {
     it('refuses a multipart submission without the report field, or with broken JSON in it', async () => {
       const without = await request(sut.http)
         .post('/reports')
-        .attach('photos', aJpegWithExif(), { filename: 'a.jpg', contentType: 'image/jpeg' });
+        .attach('photos', jpeg, { filename: 'a.jpg', contentType: 'image/jpeg' });
       expect(without.status).toBe(400);
       expect(without.body.code).toBe('VALIDATION.FAILED');
       const broken = await request(sut.http).post('/reports').field('report', '{"categoryCode":');

@@ -1,3 +1,4 @@
+import request from 'supertest';
 import { createEvent, encodeKafkaMessage, EventTypes, submissionSubject, Topics } from '@ioc/contracts';
 import { qualifiedTable } from '@ioc/database';
 import { DlqHeaders } from '@ioc/messaging';
@@ -113,7 +114,16 @@ describe('report submissions from other channels', () => {
     );
     for (const letter of letters) {
       expect(letter.headers[DlqHeaders.consumer]).toEqual(expect.any(String));
-      expect(letter.headers[DlqHeaders.detail] ?? '').not.toContain(REPORTER.phone);
+      // The value is the original bytes (hence ioc.dlq's retention); no header may repeat the reporter's data.
+      for (const value of Object.values(REPORTER))
+        expect(JSON.stringify(letter.headers)).not.toContain(value);
+    }
+    // Nor may the log lines or the metric labels written while refusing them.
+    const metrics = await request(sut.http).get('/metrics');
+    expect(metrics.status).toBe(200);
+    for (const value of Object.values(REPORTER)) {
+      expect(sut.logs.text()).not.toContain(value);
+      expect(metrics.text).not.toContain(value);
     }
     expect(await reportsWithExternalId('HL-BAD-1')).toHaveLength(0);
     expect(await reportsWithExternalId('HL-BAD-2')).toHaveLength(0);

@@ -26,6 +26,7 @@ export {
 } from './events/schemas/common.schemas';
 export { kpiSubject, submissionSubject } from './events/subjects';
 export {
+  personalDataRetentionViolations,
   TOPIC_CATALOG,
   Topics,
   topicName,

@@ -63,6 +63,6 @@ describe(provisionTopics.name, () => {
 
   it('is idempotent', async () => {
     const report = await provisionTopics(admins[0], { suffix, catalog });
-    expect(report).toEqual({ created: [], existing: names, underPartitioned: [] });
+    expect(report).toEqual({ created: [], existing: names, underPartitioned: [], retentionLowered: [] });
   });
 });

@@ -50,7 +50,7 @@ export {
   newCorrelationId,
   runWithCorrelation,
 } from './logging/correlation';
-export { isSensitiveKey, redact, REDACTED, redactUrl } from './logging/redact';
+export { isSensitiveKey, redact, REDACTED, redactHeaders, redactUrl } from './logging/redact';
 export { useIocLogger } from './logging/use-ioc-logger';
 export { UNMATCHED_ROUTE } from './metrics/http-metrics';
 export { ObservabilityModule, type ObservabilityOptions } from './observability.module';

@@ -307,6 +307,42 @@ describe('ObservabilityModule over HTTP', () => {
       expect(text).not.toContain('eyJhbGciOiJFUzI1NiJ9');
     });
 
+    it('never contain a credential sent in a header or the query, including headers nobody listed yet', async () => {
+      const credentials = {
+        'Idempotency-Key': 'idem-6f1c0d1e-2b7a',
+        Cookie: 'sid=cookie-9a8b7c',
+        'X-Api-Key': 'ioc_k1_apikey-5d4c',
+        'X-Vendor-Signature': 'vendor-sig-3e2f',
+      };
+      await request(app.getHttpServer())
+        .post('/things?api_key=query-key-1a2b&title=x')
+        .set(CORRELATION_ID_HEADER, 'credentials-1')
+        .set(credentials)
+        .set('User-Agent', 'citizen-app/3.1')
+        .send({ title: 'Flooded street', name: REPORTER_NAME, phone: REPORTER_PHONE })
+        .expect(201);
+
+      const completed = await waitFor(() =>
+        logs().find((l) => l.correlationId === 'credentials-1' && l.msg === 'request completed'),
+      );
+      expect(completed).toMatchObject({
+        req: {
+          url: expect.stringContaining('title=x'),
+          headers: {
+            'idempotency-key': '[REDACTED]',
+            cookie: '[REDACTED]',
+            'x-api-key': '[REDACTED]',
+            'x-vendor-signature': '[REDACTED]',
+            'user-agent': 'citizen-app/3.1',
+            [CORRELATION_ID_HEADER]: 'credentials-1',
+          },
+        },
+      });
+      const text = lines.filter((line) => line.includes('credentials-1')).join('\n');
+      for (const value of [...Object.values(credentials), 'query-key-1a2b'])
+        expect(text).not.toContain(value);
+    });
+
     it('record requests the body parser rejected, without their body', async () => {
       await request(app.getHttpServer())
         .post('/things')

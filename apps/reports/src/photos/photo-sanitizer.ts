@@ -1,73 +1,74 @@
-/** Photo types citizens may attach; recognised by their bytes, never by the declared type or file name. */
+import sharp, { type Metadata } from 'sharp';
+
+/** Photo types citizens and agencies may attach; recognised by decoding, never by the declared type or name. */
 export const PHOTO_TYPES = ['image/jpeg', 'image/png'] as const;
 export type PhotoType = (typeof PHOTO_TYPES)[number];
 
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-
-/** The type the bytes really are, or undefined for anything else (a script renamed .jpg, a PDF…). */
-export function sniffPhotoType(bytes: Buffer): PhotoType | undefined {
-  if (bytes.length >= 4 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
-  if (bytes.length >= 8 && bytes.subarray(0, 8).equals(PNG_SIGNATURE)) return 'image/png';
-  return undefined;
+/** A photo as stored and served: decoded and re-encoded, nothing of the uploaded file but its pixels. */
+export interface CleanPhoto {
+  contentType: PhotoType;
+  bytes: Buffer;
 }
+
+/** Why a photo was refused: not a decodable JPEG or PNG, or more pixels than the service decodes. */
+export type PhotoRefusal = 'unsupported' | 'too-many-pixels';
+
+export type PhotoVerdict = { ok: true; photo: CleanPhoto } | { ok: false; refusal: PhotoRefusal };
+
+/** Limits of {@link PhotoSanitizer}, from the service's config. */
+export interface PhotoLimits {
+  /** Largest width × height decoded; a larger image (a decompression bomb) is refused before decoding. */
+  maxInputPixels: number;
+  /** Longest side of the stored photo; larger photos are scaled down to fit, never up. */
+  maxEdgePixels: number;
+}
+
+const FORMATS: Readonly<Record<string, PhotoType>> = { jpeg: 'image/jpeg', png: 'image/png' };
 
 /**
- * The photo without its metadata: JPEG APPn segments other than JFIF (EXIF with GPS position, XMP, maker
- * notes) and comments; PNG text and eXIf chunks. The pixels are untouched. Issue 4: a photo's EXIF location
- * data must not travel; removing it at the door means it is never stored either.
- * @returns undefined when the file is not a well-formed JPEG or PNG
+ * Decodes every uploaded photo and encodes it anew with sharp (libvips), so what is stored and served is
+ * pixels only: EXIF (GPS position, camera, owner), XMP, ICC, comments, text and private PNG chunks, and
+ * whatever follows the image (a ZIP or an HTML/script polyglot) are all gone, whatever their place in the
+ * file. The EXIF orientation is applied to the pixels first, since the tag that carried it is dropped.
+ * See "Photos" in `apps/reports/README.md`.
  */
-export function stripPhotoMetadata(bytes: Buffer, type: PhotoType): Buffer | undefined {
-  return type === 'image/jpeg' ? stripJpeg(bytes) : stripPng(bytes);
-}
+export class PhotoSanitizer {
+  constructor(private readonly limits: PhotoLimits) {}
 
-const SOS = 0xda;
-const EOI = 0xd9;
-const APP0 = 0xe0;
-const COM = 0xfe;
-
-function stripJpeg(bytes: Buffer): Buffer | undefined {
-  const kept: Buffer[] = [bytes.subarray(0, 2)];
-  let at = 2;
-  while (at + 4 <= bytes.length) {
-    if (bytes[at] !== 0xff) return undefined;
-    const marker = bytes[at + 1];
-    if (marker === 0xff) {
-      at += 1; // fill byte
-      continue;
-    }
-    if (marker === EOI) {
-      kept.push(bytes.subarray(at, at + 2));
-      return Buffer.concat(kept);
-    }
-    const length = bytes.readUInt16BE(at + 2);
-    if (length < 2 || at + 2 + length > bytes.length) return undefined;
-    const segment = bytes.subarray(at, at + 2 + length);
-    const isMetadata = (marker > APP0 && marker <= 0xef) || marker === COM;
-    if (!isMetadata) kept.push(segment);
-    if (marker === SOS) {
-      // Entropy-coded data up to the end: no metadata lives after the scan header.
-      kept.push(bytes.subarray(at + 2 + length));
-      return Buffer.concat(kept);
-    }
-    at += 2 + length;
+  get maxInputPixels(): number {
+    return this.limits.maxInputPixels;
   }
-  return undefined;
-}
 
-const PNG_METADATA_CHUNKS = new Set(['eXIf', 'tEXt', 'iTXt', 'zTXt', 'tIME']);
-
-function stripPng(bytes: Buffer): Buffer | undefined {
-  const kept: Buffer[] = [PNG_SIGNATURE];
-  let at = 8;
-  while (at + 12 <= bytes.length) {
-    const length = bytes.readUInt32BE(at);
-    const type = bytes.toString('latin1', at + 4, at + 8);
-    const end = at + 12 + length;
-    if (end > bytes.length) return undefined;
-    if (!PNG_METADATA_CHUNKS.has(type)) kept.push(bytes.subarray(at, end));
-    if (type === 'IEND') return Buffer.concat(kept);
-    at = end;
+  async sanitize(bytes: Buffer): Promise<PhotoVerdict> {
+    let header: Metadata;
+    try {
+      // Reads the header only; the pixel limit is checked below, so that a bomb has its own refusal.
+      header = await sharp(bytes, { limitInputPixels: false }).metadata();
+    } catch {
+      return { ok: false, refusal: 'unsupported' };
+    }
+    const contentType = FORMATS[header.format];
+    if (contentType === undefined) return { ok: false, refusal: 'unsupported' };
+    if (header.width * header.height > this.limits.maxInputPixels)
+      return { ok: false, refusal: 'too-many-pixels' };
+    try {
+      // limitInputPixels again: libvips enforces it while decoding, should a header have understated the size.
+      const image = sharp(bytes, { limitInputPixels: this.limits.maxInputPixels, failOn: 'error' })
+        .rotate()
+        .resize({
+          width: this.limits.maxEdgePixels,
+          height: this.limits.maxEdgePixels,
+          fit: 'inside',
+          withoutEnlargement: true,
+        });
+      // sharp writes no metadata unless asked (keepMetadata/withMetadata), so the output carries none.
+      const encoded =
+        contentType === 'image/jpeg'
+          ? await image.jpeg({ quality: 85, mozjpeg: true }).toBuffer()
+          : await image.png({ compressionLevel: 9 }).toBuffer();
+      return { ok: true, photo: { contentType, bytes: encoded } };
+    } catch {
+      return { ok: false, refusal: 'unsupported' };
+    }
   }
-  return undefined;
 }

@@ -1,5 +1,11 @@
 import type { ReportStatus } from '@ioc/contracts';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationFailedError } from '@ioc/observability';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  PayloadTooLargeError,
+  ValidationFailedError,
+} from '@ioc/observability';
 
 /** No such report, or one the caller may not know exists (another agency's answers the same, issue 4). */
 export class ReportNotFoundError extends NotFoundError {
@@ -82,11 +88,21 @@ export class ConcurrentRegistrationError extends ConflictError {
   }
 }
 
-/** A photo that is not a well-formed JPEG or PNG, whatever its declared type or name. */
+/** A photo that is not a decodable JPEG or PNG, whatever its declared type or name. */
 export class InvalidPhotoError extends ValidationFailedError {
   constructor(index: number) {
     super([{ field: `photos.${index}`, message: 'must be a JPEG or PNG image' }], 'Unsupported photo', {
       code: 'REPORT.INVALID_PHOTO',
+    });
+  }
+}
+
+/** A photo declaring more pixels than the service decodes (a decompression bomb, or simply too large). */
+export class PhotoTooManyPixelsError extends PayloadTooLargeError {
+  constructor(index: number, maxPixels: number) {
+    super(`Photo ${index} has more than ${maxPixels} pixels`, {
+      code: 'REPORT.PHOTO_TOO_MANY_PIXELS',
+      details: { field: `photos.${index}`, maxPixels },
     });
   }
 }

@@ -340,11 +340,20 @@ export class ReportsRepository {
     ]);
   }
 
-  async purgeIdempotencyKeys(tx: EntityManager, before: Date): Promise<number> {
+  /**
+   * Deletes at most `limit` keys created before `before`, oldest first; rows a concurrent sweep or request
+   * holds are skipped, so sweepers on several instances never wait on each other.
+   * @returns how many were deleted: fewer than `limit` means none is left
+   */
+  async purgeIdempotencyKeys(tx: EntityManager, before: Date, limit: number): Promise<number> {
+    const table = qualifiedTable(tx, 'idempotency_keys');
     const rows = await tx.query<{ n: string }[]>(
-      `WITH purged AS (DELETE FROM ${qualifiedTable(tx, 'idempotency_keys')} WHERE created_at < $1 RETURNING 1)
+      `WITH purged AS (
+         DELETE FROM ${table} WHERE key IN (
+           SELECT key FROM ${table} WHERE created_at < $1 ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED
+         ) RETURNING 1)
        SELECT count(*) AS n FROM purged`,
-      [before],
+      [before, limit],
     );
     return Number(rows[0].n);
   }

@@ -1,6 +1,7 @@
 import type { Principal } from '@ioc/auth';
 import { EventTypes, type IocEvent } from '@ioc/contracts';
 import { aJpegWithExif, aReportsTestCity } from '../../../../test/factories/reports';
+import { PhotoSanitizer } from '../photos/photo-sanitizer';
 import { ReferenceCatalog, ReferenceSource, type ReferenceSnapshot } from '../reference/reference-catalog';
 import { Clock, IdGenerator } from '../shared/ports';
 import { type Tx, UnitOfWork } from '@ioc/database';
@@ -178,6 +179,7 @@ describe(ReportsService.name, () => {
       clock,
       new SequentialIds(),
       new ReportsPolicy(7 * DAY, 3 * DAY, DAY, 3),
+      new PhotoSanitizer({ maxInputPixels: 1_000_000, maxEdgePixels: 1024 }),
     );
   });
 
@@ -348,7 +350,7 @@ describe(ReportsService.name, () => {
     const agencyUser = agency('AG-W1');
     await sut.acknowledge(agencyUser, receipt.id);
     await expect(sut.answerPhoto(receipt.trackingCode, 0)).rejects.toBeInstanceOf(ReportNotFoundError);
-    await sut.resolve(agencyUser, receipt.id, 'Filled', [aJpegWithExif(), aJpegWithExif()]);
+    await sut.resolve(agencyUser, receipt.id, 'Filled', [await aJpegWithExif(), await aJpegWithExif()]);
     expect((await sut.track(receipt.trackingCode)).answerPhotoCount).toBe(2);
     const photo = await sut.answerPhoto(receipt.trackingCode, 1);
     expect(photo.contentType).toBe('image/jpeg');

@@ -5,7 +5,7 @@ import { currentCorrelationId } from '@ioc/observability';
 import { Injectable } from '@nestjs/common';
 import { type CategoryRules, ReferenceCatalog } from '../reference/reference-catalog';
 import { degreesAround, distanceMeters } from '../shared/geo';
-import { sniffPhotoType, stripPhotoMetadata } from '../photos/photo-sanitizer';
+import { type CleanPhoto, PhotoSanitizer } from '../photos/photo-sanitizer';
 import { Clock, hashSecret, IdGenerator, secretMatches } from '../shared/ports';
 import { type Tx, UnitOfWork } from '@ioc/database';
 import { idempotencyLookup, openReceipt, sealReceipt } from './idempotent-receipt';
@@ -18,6 +18,7 @@ import {
   ConcurrentRegistrationError,
   IdempotencyKeyReusedError,
   InvalidPhotoError,
+  PhotoTooManyPixelsError,
   InvalidReportSecretError,
   PhotoNotFoundError,
   TooManyPhotosError,
@@ -137,6 +138,7 @@ export class ReportsService {
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly policy: ReportsPolicy,
+    private readonly photos: PhotoSanitizer,
   ) {}
 
   /**
@@ -148,7 +150,7 @@ export class ReportsService {
     idempotencyKey?: string,
     photos: readonly Buffer[] = [],
   ): Promise<SubmissionReceipt> {
-    const cleaned = this.cleanPhotos(photos);
+    const cleaned = await this.cleanPhotos(photos);
     return this.uow.run(async (tx) => {
       if (idempotencyKey === undefined) return this.register(tx, input, 'citizen', cleaned);
       const hash = createHash('sha256').update(JSON.stringify(input));
@@ -336,7 +338,7 @@ export class ReportsService {
     answer: string,
     photos: readonly Buffer[] = [],
   ): Promise<ReportView> {
-    const cleaned = this.cleanPhotos(photos);
+    const cleaned = await this.cleanPhotos(photos);
     return this.asAgency(principal, id, async (change, tx) => {
       await this.reports.putPhotos(tx, id, 'answer', cleaned);
       this.transition(change, 'resolve', 'agency', principal.agencyId ?? null, answer);
@@ -410,15 +412,20 @@ export class ReportsService {
 
   // --- internals ---------------------------------------------------------------------------------------
 
-  /** Photos checked by their bytes and stripped of their metadata before anything is stored (issue 4). */
-  private cleanPhotos(photos: readonly Buffer[]): { contentType: string; bytes: Buffer }[] {
+  /** Photos decoded and re-encoded, pixels only, before anything is stored (see PhotoSanitizer). */
+  private async cleanPhotos(photos: readonly Buffer[]): Promise<CleanPhoto[]> {
     if (photos.length > this.policy.maxPhotos) throw new TooManyPhotosError(this.policy.maxPhotos);
-    return photos.map((photo, index) => {
-      const type = sniffPhotoType(photo);
-      const bytes = type && stripPhotoMetadata(photo, type);
-      if (!type || !bytes) throw new InvalidPhotoError(index);
-      return { contentType: type, bytes };
-    });
+    const cleaned: CleanPhoto[] = [];
+    // One at a time: each decode may hold up to maxInputPixels in memory.
+    for (const [index, photo] of photos.entries()) {
+      const verdict = await this.photos.sanitize(photo);
+      if (!verdict.ok)
+        throw verdict.refusal === 'too-many-pixels'
+          ? new PhotoTooManyPixelsError(index, this.photos.maxInputPixels)
+          : new InvalidPhotoError(index);
+      cleaned.push(verdict.photo);
+    }
+    return cleaned;
   }
 
   private async register(

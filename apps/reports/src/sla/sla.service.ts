@@ -15,6 +15,8 @@ export interface SweepResult {
   ackOverdue: number;
   resolveOverdue: number;
   autoClosed: number;
+  /** Idempotency keys past their replay window, deleted with the first answer they sealed. */
+  idempotencyKeysPurged: number;
 }
 
 // Small transactions keep row locks short; a sweep loops until a batch comes back short.
@@ -40,10 +42,19 @@ export class SlaService {
     const ackOverdue = await this.markOverdue('ack', now);
     const resolveOverdue = await this.markOverdue('resolve', now);
     const autoClosed = await this.autoClose(now);
-    await this.uow.run((tx) =>
-      this.reports.purgeIdempotencyKeys(tx, new Date(now.getTime() - this.policy.idempotencyTtlMs)),
-    );
-    return { ackOverdue, resolveOverdue, autoClosed };
+    const idempotencyKeysPurged = await this.purgeIdempotencyKeys(now);
+    return { ackOverdue, resolveOverdue, autoClosed, idempotencyKeysPurged };
+  }
+
+  // Expired keys are already refused a replay when claimed; purging drops the sealed answers for good.
+  private async purgeIdempotencyKeys(now: Date): Promise<number> {
+    const expiredBefore = new Date(now.getTime() - this.policy.idempotencyTtlMs);
+    let total = 0;
+    for (;;) {
+      const purged = await this.uow.run((tx) => this.reports.purgeIdempotencyKeys(tx, expiredBefore, BATCH));
+      total += purged;
+      if (purged < BATCH) return total;
+    }
   }
 
   private async markOverdue(deadline: 'ack' | 'resolve', now: Date): Promise<number> {

@@ -39,8 +39,7 @@ export class SlaSweeper implements OnApplicationBootstrap, BeforeApplicationShut
   private async tick(): Promise<void> {
     try {
       const result = await this.sla.sweep();
-      if (result.ackOverdue + result.resolveOverdue + result.autoClosed > 0)
-        this.logger.log({ msg: 'SLA sweep', ...result });
+      if (Object.values(result).some((count) => count > 0)) this.logger.log({ msg: 'SLA sweep', ...result });
     } catch (error) {
       this.logger.error({ msg: 'SLA sweep failed', err: error });
     }

@@ -1,6 +1,14 @@
 import { InvalidTopicSuffixError } from '../errors/contract.errors';
 import { EventTypes } from '../events/event-types';
-import { TOPIC_CATALOG, topicName, topicOf, Topics, topicSpec } from './topic-catalog';
+import {
+  personalDataRetentionViolations,
+  TOPIC_CATALOG,
+  topicName,
+  topicOf,
+  Topics,
+  topicSpec,
+  type TopicSpec,
+} from './topic-catalog';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -16,7 +24,7 @@ describe('TOPIC_CATALOG', () => {
     ['ioc.traffic.status', 6, 'delete', 7 * DAY],
     ['ioc.kpi.observations', 3, 'delete', 30 * DAY],
     ['ioc.kpi.updates', 3, 'compact', null],
-    ['ioc.dlq', 3, 'delete', 30 * DAY],
+    ['ioc.dlq', 3, 'delete', 7 * DAY],
   ] as const)(
     'provisions %s with %i partitions, %s cleanup and the agreed retention',
     (name, partitions, cleanup, ms) => {
@@ -49,6 +57,44 @@ describe('TOPIC_CATALOG', () => {
       expect(spec.key).not.toHaveLength(0);
       expect(spec.purpose).not.toHaveLength(0);
     }
+  });
+});
+
+describe(personalDataRetentionViolations.name, () => {
+  const withSpec = (name: TopicSpec['name'], change: Partial<TopicSpec>): TopicSpec[] =>
+    TOPIC_CATALOG.map((spec) => (spec.name === name ? { ...spec, ...change } : spec));
+
+  it("finds none in the catalog: no topic keeps a reporter's data longer than the topic it came from", () => {
+    expect(personalDataRetentionViolations(TOPIC_CATALOG)).toEqual([]);
+    const sources = TOPIC_CATALOG.filter((spec) => spec.personalData === 'source');
+    expect(sources.map((spec) => spec.name)).toEqual([Topics.reportsSubmissions]);
+    for (const source of sources)
+      expect(topicSpec(Topics.dlq).retentionMs).toBeLessThanOrEqual(source.retentionMs as number);
+  });
+
+  it('marks the dead-letter topic as holding copies, since it keeps the original bytes of any topic', () => {
+    expect(topicSpec(Topics.dlq).personalData).toBe('copies');
+  });
+
+  it.each([
+    ['the DLQ outlives its source', withSpec(Topics.dlq, { retentionMs: 30 * DAY }), /ioc\.dlq keeps copies/],
+    [
+      'a source is shortened below the DLQ',
+      withSpec(Topics.reportsSubmissions, { retentionMs: 3 * DAY }),
+      /ioc\.dlq keeps copies/,
+    ],
+    [
+      'the DLQ keeps records forever',
+      withSpec(Topics.dlq, { retentionMs: null }),
+      /ioc\.dlq carries personal data/,
+    ],
+    [
+      'a personal-data topic is compacted',
+      withSpec(Topics.reportsSubmissions, { cleanupPolicy: 'compact' }),
+      /ioc\.reports\.submissions carries personal data/,
+    ],
+  ])('flags a catalog where %s', (_case, catalog, message) => {
+    expect(personalDataRetentionViolations(catalog)).toEqual([expect.stringMatching(message)]);
   });
 });
 

@@ -28,6 +28,12 @@ export interface TopicSpec {
   cleanupPolicy: 'delete' | 'compact';
   /** `null` keeps records forever (a compacted topic keeps the latest record per key). */
   retentionMs: number | null;
+  /**
+   * Whether records may hold a reporter's personal data (name, phone, e-mail): `none`; `source`, published
+   * with it; or `copies`, holding other topics' records byte for byte (the dead-letter topic), so it holds
+   * personal data whenever a source does. See {@link personalDataRetentionViolations}.
+   */
+  personalData: 'none' | 'source' | 'copies';
   producers: string[];
   consumers: string[];
   eventTypes: EventType[];
@@ -70,6 +76,7 @@ const catalog: { [K in keyof typeof Topics]: TopicSpec & { name: (typeof Topics)
     partitions: 6,
     cleanupPolicy: 'delete',
     retentionMs: 7 * DAY_MS,
+    personalData: 'source',
     producers: ['integrator', 'intake'],
     consumers: ['reports'],
     eventTypes: [EventTypes.reportSubmission],
@@ -82,6 +89,7 @@ const catalog: { [K in keyof typeof Topics]: TopicSpec & { name: (typeof Topics)
     partitions: 6,
     cleanupPolicy: 'delete',
     retentionMs: 30 * DAY_MS,
+    personalData: 'none',
     producers: ['reports'],
     consumers: ['kpi', 'gateway'],
     eventTypes: reportEventTypes,
@@ -93,6 +101,7 @@ const catalog: { [K in keyof typeof Topics]: TopicSpec & { name: (typeof Topics)
     partitions: 12,
     cleanupPolicy: 'delete',
     retentionMs: 3 * DAY_MS,
+    personalData: 'none',
     producers: ['integrator', 'intake'],
     consumers: ['intake'],
     eventTypes: [EventTypes.cameraDetection],
@@ -104,6 +113,7 @@ const catalog: { [K in keyof typeof Topics]: TopicSpec & { name: (typeof Topics)
     partitions: 6,
     cleanupPolicy: 'delete',
     retentionMs: 1 * DAY_MS,
+    personalData: 'none',
     producers: ['integrator', 'intake'],
     consumers: ['intake'],
     eventTypes: [EventTypes.cameraHeartbeat],
@@ -117,6 +127,7 @@ const catalog: { [K in keyof typeof Topics]: TopicSpec & { name: (typeof Topics)
     partitions: 6,
     cleanupPolicy: 'delete',
     retentionMs: 3 * DAY_MS,
+    personalData: 'none',
     producers: ['integrator', 'intake'],
     consumers: ['intake'],
     eventTypes: [EventTypes.trafficObservation],
@@ -128,6 +139,7 @@ const catalog: { [K in keyof typeof Topics]: TopicSpec & { name: (typeof Topics)
     partitions: 6,
     cleanupPolicy: 'delete',
     retentionMs: 30 * DAY_MS,
+    personalData: 'none',
     producers: ['intake'],
     consumers: ['kpi', 'gateway'],
     eventTypes: incidentEventTypes,
@@ -139,6 +151,7 @@ const catalog: { [K in keyof typeof Topics]: TopicSpec & { name: (typeof Topics)
     partitions: 3,
     cleanupPolicy: 'delete',
     retentionMs: 30 * DAY_MS,
+    personalData: 'none',
     producers: ['intake'],
     consumers: ['kpi', 'gateway'],
     eventTypes: [EventTypes.cameraStatusChanged],
@@ -150,6 +163,7 @@ const catalog: { [K in keyof typeof Topics]: TopicSpec & { name: (typeof Topics)
     partitions: 6,
     cleanupPolicy: 'delete',
     retentionMs: 7 * DAY_MS,
+    personalData: 'none',
     producers: ['intake'],
     consumers: ['kpi', 'gateway'],
     eventTypes: [EventTypes.trafficCongestionChanged],
@@ -161,6 +175,7 @@ const catalog: { [K in keyof typeof Topics]: TopicSpec & { name: (typeof Topics)
     partitions: 3,
     cleanupPolicy: 'delete',
     retentionMs: 30 * DAY_MS,
+    personalData: 'none',
     producers: ['integrator'],
     consumers: ['kpi'],
     eventTypes: [EventTypes.kpiObservation],
@@ -172,6 +187,7 @@ const catalog: { [K in keyof typeof Topics]: TopicSpec & { name: (typeof Topics)
     partitions: 3,
     cleanupPolicy: 'compact',
     retentionMs: null,
+    personalData: 'none',
     producers: ['kpi'],
     consumers: ['gateway'],
     eventTypes: [EventTypes.kpiUpdated],
@@ -180,11 +196,14 @@ const catalog: { [K in keyof typeof Topics]: TopicSpec & { name: (typeof Topics)
     name: Topics.dlq,
     purpose:
       'Messages a consumer could not accept (undecodable, failing their schema, naming unknown reference data), ' +
-      'with the original key, value and headers plus reason and source topic/partition/offset headers.',
+      'with the original key, value and headers plus reason and source topic/partition/offset headers. It keeps ' +
+      "them no longer than the shortest-lived topic carrying personal data, so a refused submission's reporter " +
+      'data does not outlive the submission itself.',
     key: 'original key',
     partitions: 3,
     cleanupPolicy: 'delete',
-    retentionMs: 30 * DAY_MS,
+    retentionMs: 7 * DAY_MS,
+    personalData: 'copies',
     producers: ['reports', 'intake', 'kpi', 'gateway'],
     consumers: ['operator-tooling'],
     eventTypes: [],
@@ -198,6 +217,36 @@ const specsByName = new Map<TopicName, TopicSpec>(TOPIC_CATALOG.map((spec) => [s
 const topicsByEventType = new Map<EventType, TopicName>(
   TOPIC_CATALOG.flatMap((spec) => spec.eventTypes.map((type) => [type, spec.name] as const)),
 );
+
+/**
+ * Where `catalog` would let a reporter's personal data outlive the record it came from: a topic with personal
+ * data must delete records after a finite retention, and a topic of copies (the dead-letter topic) may keep
+ * them no longer than the shortest-lived source of personal data. Checked by the catalog's spec and by topic
+ * provisioning, which refuses such a catalog (docs/architecture.md, "Personal data in Kafka").
+ * @returns one sentence per violation; empty when the catalog is sound
+ */
+export function personalDataRetentionViolations(catalog: readonly TopicSpec[]): string[] {
+  const violations: string[] = [];
+  const personal = catalog.filter((spec) => spec.personalData !== 'none');
+  for (const spec of personal) {
+    if (spec.cleanupPolicy !== 'delete' || spec.retentionMs === null)
+      violations.push(
+        `${spec.name} carries personal data, so it must delete records after a finite retention`,
+      );
+  }
+  const sources = personal.filter((spec) => spec.personalData === 'source' && spec.retentionMs !== null);
+  if (sources.length === 0) return violations;
+  const shortest = Math.min(...sources.map((spec) => spec.retentionMs as number));
+  for (const spec of personal.filter((candidate) => candidate.personalData === 'copies')) {
+    // A copy kept for ever is already reported above.
+    if (spec.retentionMs !== null && spec.retentionMs > shortest)
+      violations.push(
+        `${spec.name} keeps copies of personal data for ${spec.retentionMs} ms, longer than its ` +
+          `shortest-lived source (${shortest} ms)`,
+      );
+  }
+  return violations;
+}
 
 /** The catalog entry of a topic. */
 export function topicSpec(name: TopicName): TopicSpec {

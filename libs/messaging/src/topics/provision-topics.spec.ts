@@ -1,5 +1,5 @@
 import { TOPIC_CATALOG, Topics, type TopicSpec } from '@ioc/contracts';
-import type { Admin, ITopicConfig } from 'kafkajs';
+import { type Admin, ConfigSource, type ITopicConfig } from 'kafkajs';
 import { provisionTopics, topicConfig } from './provision-topics';
 
 /** The part of a kafkajs admin that provisioning uses, over an in-memory cluster. */
@@ -24,7 +24,43 @@ class FakeAdmin {
     if (this.topics.has(config.topic)) return false;
     this.topics.set(config.topic, config.numPartitions ?? 1);
     this.created.push(config);
+    this.setConfigs(config.topic, config.configEntries ?? []);
     return true;
+  }
+
+  /** Per topic, its dynamic (topic-level) settings, as `kafka-configs --alter` or a creation left them. */
+  readonly configs = new Map<string, Map<string, string>>();
+  readonly altered: string[] = [];
+
+  setConfigs(topic: string, entries: readonly { name: string; value: string }[]): void {
+    this.configs.set(topic, new Map(entries.map((entry) => [entry.name, entry.value])));
+  }
+
+  async describeConfigs({ resources }: { resources: { name: string }[] }) {
+    return {
+      resources: resources.map(({ name }) => ({
+        resourceName: name,
+        configEntries: [...(this.configs.get(name) ?? new Map<string, string>())].map(
+          ([configName, configValue]) => ({
+            configName,
+            configValue,
+            configSource: ConfigSource.TOPIC_CONFIG,
+          }),
+        ),
+      })),
+    };
+  }
+
+  // AlterConfigs semantics: the given entries replace every dynamic setting of the topic.
+  async alterConfigs({
+    resources,
+  }: {
+    resources: { name: string; configEntries: { name: string; value: string }[] }[];
+  }) {
+    for (const { name, configEntries } of resources) {
+      this.setConfigs(name, configEntries);
+      this.altered.push(name);
+    }
   }
 
   async fetchTopicMetadata({ topics }: { topics: string[] }) {
@@ -48,6 +84,7 @@ class FakeAdmin {
 }
 
 const asAdmin = (fake: FakeAdmin) => fake as unknown as Admin;
+const DAY = 24 * 3600 * 1000;
 
 describe(provisionTopics.name, () => {
   it('creates every catalog topic with its partitions, cleanup policy and retention', async () => {
@@ -105,13 +142,57 @@ describe(provisionTopics.name, () => {
 
     expect(report.underPartitioned).toEqual([{ topic: 'ioc.dlq', partitions: 1, expected: 3 }]);
   });
+
+  it('lowers the retention of an existing topic with personal data, keeping its other settings', async () => {
+    const admin = new FakeAdmin(new Map([['ioc.dlq', 3]]));
+    admin.setConfigs('ioc.dlq', [
+      { name: 'retention.ms', value: String(30 * DAY) },
+      { name: 'max.message.bytes', value: '2097152' },
+    ]);
+
+    const report = await provisionTopics(asAdmin(admin), { catalog: [dlqSpec()] });
+
+    expect(report.retentionLowered).toEqual([{ topic: 'ioc.dlq', retentionMs: 7 * DAY, was: 30 * DAY }]);
+    expect(Object.fromEntries(admin.configs.get('ioc.dlq') ?? [])).toEqual({
+      'retention.ms': String(7 * DAY),
+      'max.message.bytes': '2097152',
+    });
+  });
+
+  it('leaves a shorter retention and topics without personal data as they are', async () => {
+    const events = TOPIC_CATALOG.find((spec) => spec.name === Topics.reportsEvents) as TopicSpec;
+    const admin = new FakeAdmin(
+      new Map([
+        ['ioc.dlq', 3],
+        ['ioc.reports.events', 6],
+      ]),
+    );
+    admin.setConfigs('ioc.dlq', [{ name: 'retention.ms', value: String(DAY) }]);
+
+    const report = await provisionTopics(asAdmin(admin), { catalog: [dlqSpec(), events] });
+
+    expect(report.retentionLowered).toEqual([]);
+    expect(admin.altered).toEqual([]);
+  });
+
+  it('refuses, before touching the cluster, a catalog that keeps copies of personal data longer than the source', async () => {
+    const admin = new FakeAdmin(new Map());
+    const unsound = TOPIC_CATALOG.map((spec) =>
+      spec.name === Topics.dlq ? { ...spec, retentionMs: 30 * DAY } : spec,
+    );
+
+    await expect(provisionTopics(asAdmin(admin), { catalog: unsound })).rejects.toThrow(
+      /ioc\.dlq keeps copies/,
+    );
+    expect(admin.created).toEqual([]);
+  });
 });
 
 describe(topicConfig.name, () => {
   it('carries a delete topic’s retention in milliseconds', () => {
     expect(topicConfig(dlqSpec(), { replicationFactor: 1 }).configEntries).toEqual([
       { name: 'cleanup.policy', value: 'delete' },
-      { name: 'retention.ms', value: String(30 * 24 * 3600 * 1000) },
+      { name: 'retention.ms', value: String(7 * DAY) },
     ]);
   });
 });

@@ -1,5 +1,5 @@
-import { TOPIC_CATALOG, topicName, type TopicSpec } from '@ioc/contracts';
-import type { Admin, ITopicConfig } from 'kafkajs';
+import { personalDataRetentionViolations, TOPIC_CATALOG, topicName, type TopicSpec } from '@ioc/contracts';
+import { type Admin, ConfigResourceTypes, ConfigSource, type ITopicConfig } from 'kafkajs';
 
 /** Options of {@link provisionTopics}. */
 export interface ProvisionTopicsOptions {
@@ -16,6 +16,8 @@ export interface ProvisionReport {
   existing: string[];
   /** Existing topics with fewer partitions than the catalog asks (e.g. auto-created by a client). */
   underPartitioned: { topic: string; partitions: number; expected: number }[];
+  /** Existing topics carrying personal data whose retention was lowered to the catalog's. */
+  retentionLowered: { topic: string; retentionMs: number; was: number }[];
 }
 
 /** The kafkajs topic definition of a catalog entry. */
@@ -39,15 +41,21 @@ export function topicConfig(
  * Creates the catalog's topics that are missing, with their partitions, cleanup policy and retention.
  * Idempotent and safe to run concurrently: a topic created meanwhile by someone else counts as existing.
  * Existing topics are not altered (partitions can only grow, and that re-maps keys, so it is an
- * operator's decision); under-partitioned ones are reported.
+ * operator's decision); under-partitioned ones are reported. One exception: an existing topic carrying
+ * personal data that keeps records longer than the catalog says has its retention lowered, since a
+ * reporter's data must not outlive its source (docs/architecture.md, "Personal data in Kafka").
+ * @throws Error before touching the cluster when the catalog breaks that rule
+ *   ({@link personalDataRetentionViolations})
  */
 export async function provisionTopics(
   admin: Admin,
   options: ProvisionTopicsOptions = {},
 ): Promise<ProvisionReport> {
   const { suffix, replicationFactor = 1, catalog = TOPIC_CATALOG } = options;
+  const violations = personalDataRetentionViolations(catalog);
+  if (violations.length > 0) throw new Error(`topic catalog refused: ${violations.join('; ')}`);
   const present = new Set(await admin.listTopics());
-  const report: ProvisionReport = { created: [], existing: [], underPartitioned: [] };
+  const report: ProvisionReport = { created: [], existing: [], underPartitioned: [], retentionLowered: [] };
   for (const spec of catalog) {
     const config = topicConfig(spec, { suffix, replicationFactor });
     // One call per topic: kafkajs answers `false` for a whole call if any topic already existed.
@@ -68,7 +76,51 @@ export async function provisionTopics(
       }
     }
   }
+  const personal = catalog.filter(
+    (spec) => spec.personalData !== 'none' && report.existing.includes(topicName(spec.name, suffix)),
+  );
+  if (personal.length > 0) report.retentionLowered = await lowerRetention(admin, personal, suffix);
   return report;
+}
+
+/**
+ * Lowers `retention.ms` of existing topics to the catalog's where the broker keeps records longer (or for
+ * ever). AlterConfigs replaces a topic's whole dynamic config, so the others set on it are written back.
+ */
+async function lowerRetention(
+  admin: Admin,
+  specs: readonly TopicSpec[],
+  suffix: string | undefined,
+): Promise<ProvisionReport['retentionLowered']> {
+  const { resources } = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: specs.map((spec) => ({ type: ConfigResourceTypes.TOPIC, name: topicName(spec.name, suffix) })),
+  });
+  const lowered: ProvisionReport['retentionLowered'] = [];
+  for (const spec of specs) {
+    const topic = topicName(spec.name, suffix);
+    const entries = resources.find((resource) => resource.resourceName === topic)?.configEntries ?? [];
+    const current = Number(entries.find((entry) => entry.configName === 'retention.ms')?.configValue ?? -1);
+    const wanted = spec.retentionMs as number; // finite: personalDataRetentionViolations checked it
+    if (current >= 0 && current <= wanted) continue;
+    const kept = entries
+      .filter(
+        (entry) => entry.configSource === ConfigSource.TOPIC_CONFIG && entry.configName !== 'retention.ms',
+      )
+      .map((entry) => ({ name: entry.configName, value: entry.configValue }));
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: [
+        {
+          type: ConfigResourceTypes.TOPIC,
+          name: topic,
+          configEntries: [...kept, { name: 'retention.ms', value: String(wanted) }],
+        },
+      ],
+    });
+    lowered.push({ topic, retentionMs: wanted, was: current });
+  }
+  return lowered;
 }
 
 /**

@@ -5,7 +5,7 @@ import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'p
 import type { Options } from 'pino-http';
 import type { LogLevel } from '../config/env';
 import { correlationIdFrom, correlationLogFields } from './correlation';
-import { redact, redactUrl } from './redact';
+import { redact, redactHeaders, redactUrl } from './redact';
 import { serializeError } from './serialize-error';
 
 /** How a service logs. */
@@ -59,11 +59,11 @@ export function httpLoggerOptions(logger: Logger): Options {
       req: (req: SerializedRequest) => ({
         ...req,
         url: req.url === undefined ? undefined : redactUrl(req.url),
-        headers: redact(req.headers),
+        headers: redactHeaders(req.headers),
         query: redact(req.query),
         params: redact(req.params),
       }),
-      res: (res: { headers?: Record<string, unknown> }) => ({ ...res, headers: redact(res.headers) }),
+      res: (res: { headers?: Record<string, unknown> }) => ({ ...res, headers: redactHeaders(res.headers) }),
       err: serializeError,
     },
   };

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { runInNewContext } from 'node:vm';
-import { isSensitiveKey, redact, REDACTED, redactUrl } from './redact';
+import { isSensitiveKey, redact, REDACTED, redactHeaders, redactUrl } from './redact';
 
 describe(redact.name, () => {
   it('redacts personal data and secrets at any depth of objects and arrays', () => {
@@ -126,16 +126,70 @@ describe(isSensitiveKey.name, () => {
     'EMAIL',
     'Set-Cookie',
     'idToken',
+    'Idempotency-Key',
+    'idempotency_key',
+    'x-api-key',
+    'api_key',
+    'clientCredentials',
+    'X-Hub-Signature',
   ])('%j is sensitive', (key) => {
     expect(isSensitiveKey(key)).toBe(true);
   });
 
-  it.each(['topicName', 'hostname', 'service', 'categoryCode', 'tokenCount', 'address', 'agencyId'])(
-    '%j is not',
-    (key) => {
-      expect(isSensitiveKey(key)).toBe(false);
-    },
-  );
+  it.each([
+    'topicName',
+    'hostname',
+    'service',
+    'categoryCode',
+    'tokenCount',
+    'address',
+    'agencyId',
+    'key',
+    'partitionKey',
+  ])('%j is not', (key) => {
+    expect(isSensitiveKey(key)).toBe(false);
+  });
+});
+
+describe(redactHeaders.name, () => {
+  it('keeps the values of allow-listed headers and redacts every other value, known or not', () => {
+    const headers = {
+      accept: 'application/json',
+      'content-type': 'application/json',
+      'user-agent': 'citizen-app/3.1',
+      'x-correlation-id': 'c-1',
+      authorization: 'Bearer eyJ',
+      cookie: 'sid=1',
+      'idempotency-key': '6f1c0d1e',
+      'x-api-key': 'ioc_1_x',
+      'x-some-future-auth': 'opaque',
+      'content-length': undefined,
+    };
+
+    expect(redactHeaders(headers)).toEqual({
+      accept: 'application/json',
+      'content-type': 'application/json',
+      'user-agent': 'citizen-app/3.1',
+      'x-correlation-id': 'c-1',
+      authorization: REDACTED,
+      cookie: REDACTED,
+      'idempotency-key': REDACTED,
+      'x-api-key': REDACTED,
+      'x-some-future-auth': REDACTED,
+      'content-length': undefined,
+    });
+    expect(headers['idempotency-key']).toBe('6f1c0d1e');
+  });
+
+  it('matches header names whatever their case, and reads headers from another realm', () => {
+    const foreign = runInNewContext('({ "Set-Cookie": ["a=1"], "Content-Type": "text/plain" })') as object;
+
+    expect(redactHeaders(foreign)).toEqual({ 'Set-Cookie': REDACTED, 'Content-Type': 'text/plain' });
+  });
+
+  it.each([undefined, null, 'raw'])('passes %j through', (value) => {
+    expect(redactHeaders(value)).toBe(value);
+  });
 });
 
 describe(redactUrl.name, () => {
@@ -144,6 +198,7 @@ describe(redactUrl.name, () => {
     ['/requests?api_key=ioc_1_x&service_code=7', '/requests?api_key=%5BREDACTED%5D&service_code=7'],
     ['/r?phone=0912&first_name=An&flag', '/r?phone=%5BREDACTED%5D&first_name=%5BREDACTED%5D&flag'],
     ['/r?%ZZ=1&email=a%40b', '/r?%ZZ=1&email=%5BREDACTED%5D'],
+    ['/r?idempotency_key=k1&apiKey=k2', '/r?idempotency_key=%5BREDACTED%5D&apiKey=%5BREDACTED%5D'],
   ])('%s → %s', (url, expected) => {
     expect(redactUrl(url)).toBe(expected);
   });

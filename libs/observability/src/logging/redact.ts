@@ -20,12 +20,26 @@ const EXACT = new Set([
   'proxyauthorization',
   'cookie',
   'setcookie',
-  'xapikey',
-  'apikey',
   'pepper',
   'databaseurl',
 ]);
-const SUFFIXES = ['phone', 'phonenumber', 'mobile', 'email', 'password', 'passwd', 'secret', 'token'];
+// `apikey` also covers `x-api-key` and `api_key`; `idempotencykey` the header whose first answer carries a
+// citizen's secret. A bare `key` suffix would hide Kafka keys and cache keys, which are ids, not secrets.
+const SUFFIXES = [
+  'phone',
+  'phonenumber',
+  'mobile',
+  'email',
+  'password',
+  'passwd',
+  'secret',
+  'token',
+  'apikey',
+  'idempotencykey',
+  'credential',
+  'credentials',
+  'signature',
+];
 
 /** True when a value under `key` must not be logged. */
 export function isSensitiveKey(key: string): boolean {
@@ -92,6 +106,48 @@ function redactValue(value: unknown, ancestors: Set<object>): unknown {
   }
   ancestors.delete(value);
   return copy ?? value;
+}
+
+// HTTP headers whose values are logged; every other header is logged by name with its value redacted, so
+// a credential carried by a header nobody listed yet (a vendor's signature, a new auth scheme) never
+// reaches the logs. Request and response headers alike; lower-case, as Node gives them.
+const LOGGED_HEADERS = new Set([
+  'accept',
+  'accept-encoding',
+  'accept-language',
+  'cache-control',
+  'connection',
+  'content-encoding',
+  'content-language',
+  'content-length',
+  'content-type',
+  'date',
+  'etag',
+  'host',
+  'if-match',
+  'if-none-match',
+  'last-modified',
+  'retry-after',
+  'traceparent',
+  'tracestate',
+  'transfer-encoding',
+  'user-agent',
+  'vary',
+  'x-correlation-id',
+  'x-request-id',
+]);
+
+/**
+ * HTTP headers as they may be logged: the names of all, the values only of a fixed allow-list of
+ * headers that never carry credentials; every other value is `[REDACTED]`.
+ */
+export function redactHeaders<T>(headers: T): T {
+  if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) return headers;
+  const copy: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    copy[name] = LOGGED_HEADERS.has(name.toLowerCase()) || value === undefined ? value : REDACTED;
+  }
+  return copy as T;
 }
 
 /**
