@@ -16,7 +16,8 @@ const USAGE = `usage: npm start [-- --rebuild] [-- --with-simulator] [-- --log-l
   --rebuild            build even when dist/ is newer than every source file
   --with-simulator     also start the simulator (demo load); same as IOC_SIMULATOR=1
   --log-level <level>  services' log entries shown here from this level on (default warn; debug, info,
-                       warn, error); .run/logs/<app>.log keeps all of them as JSON
+                       warn, error); .run/logs/<app>.log keeps all of them as JSON. debug or trace also
+                       sets the services' LOG_LEVEL when it is not set
 env: KAFKA_BROKERS, DATABASE_URL (used when they answer), IOC_KAFKA_PORT (9092), IOC_PG_PORT (54329),
      IOC_<APP>_PORT (gateway 3000, reports 3001, intake 3002, kpi 3003, simulator 3004),
      CITY_DATA_DIR (data/cities/hai-phong), IOC_TOPIC_SUFFIX, KAFKA_REPLICATION_FACTOR (1)`;
@@ -91,6 +92,8 @@ async function main() {
     CITY_DATA_DIR: process.env.CITY_DATA_DIR ?? path.join(ROOT, 'data', 'cities', 'hai-phong'),
     KAFKA_REPLICATION_FACTOR: process.env.KAFKA_REPLICATION_FACTOR ?? '1',
   };
+  // Services log from `info` on by default: a terminal asking for less would otherwise show nothing more.
+  if (['debug', 'trace'].includes(flags['log-level'])) env.LOG_LEVEL ??= flags['log-level'];
 
   await build();
   await runCli('topics', path.join(DIST, 'libs/messaging/src/cli/provision-topics.cli.js'), env);
