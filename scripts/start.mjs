@@ -1,36 +1,23 @@
 // `npm start`: brings up whatever is missing (Postgres, Kafka), builds, provisions topics, migrates and seeds,
 // starts every service and prints where the wall is (DESIGN "Running it"). Ctrl-C stops what it started.
+// The services' JSON logs go to .run/logs/<app>.log; the terminal shows one line per warning or error, and a
+// service that exits is reported and started again (docs/architecture.md "Local infrastructure").
 import { spawn } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  openSync,
-  closeSync,
-  readdirSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureKafka } from './infra/kafka.mjs';
+import { createLogView, lineFormatter } from './infra/log-view.mjs';
 import { ensurePostgres } from './infra/postgres.mjs';
-import {
-  LOG_DIR,
-  ROOT,
-  isPortOpen,
-  maskUrl,
-  pollUntil,
-  rel,
-  run,
-  say,
-  stopChild,
-  tailFile,
-} from './infra/util.mjs';
+import { Supervisor } from './infra/supervisor.mjs';
+import { LOG_DIR, ROOT, isPortOpen, maskUrl, rel, run, say } from './infra/util.mjs';
 
-const USAGE = `usage: npm start [-- --rebuild] [-- --with-simulator]
-  --rebuild          build even when dist/ is newer than every source file
-  --with-simulator   also start the simulator (demo load); same as IOC_SIMULATOR=1
+const USAGE = `usage: npm start [-- --rebuild] [-- --with-simulator] [-- --log-level <level>]
+  --rebuild            build even when dist/ is newer than every source file
+  --with-simulator     also start the simulator (demo load); same as IOC_SIMULATOR=1
+  --log-level <level>  services' log entries shown here from this level on (default warn; debug, info,
+                       warn, error); .run/logs/<app>.log keeps all of them as JSON. debug or trace also
+                       sets the services' LOG_LEVEL when it is not set
 env: KAFKA_BROKERS, DATABASE_URL (used when they answer), IOC_KAFKA_PORT (9092), IOC_PG_PORT (54329),
      IOC_<APP>_PORT (gateway 3000, reports 3001, intake 3002, kpi 3003, simulator 3004),
      CITY_DATA_DIR (data/cities/hai-phong), IOC_TOPIC_SUFFIX, KAFKA_REPLICATION_FACTOR (1)`;
@@ -52,6 +39,7 @@ const { values: flags } = parseArgs({
   options: {
     rebuild: { type: 'boolean', default: false },
     'with-simulator': { type: 'boolean', default: false },
+    'log-level': { type: 'string', default: 'warn' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -59,10 +47,17 @@ if (flags.help) {
   console.log(USAGE);
   process.exit(0);
 }
+try {
+  lineFormatter({ service: 'check', minLevel: flags['log-level'] });
+} catch (error) {
+  console.error(`${error.message}\n${USAGE}`);
+  process.exit(2);
+}
 const withSimulator = flags['with-simulator'] || process.env.IOC_SIMULATOR === '1';
 
 /** Everything this run started, newest last; stopped in reverse order. */
 const infra = [];
+/** One per started service: its supervisor and its log view. */
 const services = [];
 let stopping = false;
 
@@ -75,8 +70,11 @@ try {
   // service is built yet and the infrastructure is all there is to run.
   setInterval(() => undefined, 1 << 30);
 } catch (error) {
-  say(`start failed: ${error.message}`);
-  await shutdown(1);
+  // A Ctrl-C during start-up stops the supervisors, whose readiness waits then fail: not a start failure.
+  if (!stopping) {
+    say(`start failed: ${error.message}`);
+    await shutdown(1);
+  }
 }
 
 async function main() {
@@ -94,6 +92,8 @@ async function main() {
     CITY_DATA_DIR: process.env.CITY_DATA_DIR ?? path.join(ROOT, 'data', 'cities', 'hai-phong'),
     KAFKA_REPLICATION_FACTOR: process.env.KAFKA_REPLICATION_FACTOR ?? '1',
   };
+  // Services log from `info` on by default: a terminal asking for less would otherwise show nothing more.
+  if (['debug', 'trace'].includes(flags['log-level'])) env.LOG_LEVEL ??= flags['log-level'];
 
   await build();
   await runCli('topics', path.join(DIST, 'libs/messaging/src/cli/provision-topics.cli.js'), env);
@@ -171,42 +171,34 @@ function mainOf(app) {
 
 async function startService(app, env) {
   const logFile = path.join(LOG_DIR, `${app.name}.log`);
-  const out = openSync(logFile, 'w');
-  // Detached (own process group) so that Ctrl-C reaches only this script, which stops services in order.
-  const child = spawn(process.execPath, ['--enable-source-maps', mainOf(app)], {
-    cwd: ROOT,
-    env: { ...env, PORT: String(app.port) },
-    stdio: ['ignore', out, out],
-    detached: true,
-  });
-  closeSync(out);
-  const service = { ...app, child, logFile, exit: undefined, ready: false };
-  services.push(service);
-  child.once('exit', (code, signal) => {
-    service.exit = signal ?? `exit code ${code}`;
-    // Before it is ready, the readiness wait reports the exit (and the start fails).
-    if (stopping || !service.ready) return;
-    say(
-      `${app.name} stopped on its own (${service.exit}); last lines of ${rel(logFile)}:\n${tailFile(logFile)}`,
-    );
-    if (services.every((other) => other.exit)) void shutdown(1);
-  });
-  const url = `http://127.0.0.1:${app.port}/health/ready`;
-  await pollUntil(
-    () =>
-      fetch(url).then(
+  const url = `http://127.0.0.1:${app.port}`;
+  const view = createLogView({ service: app.name, logFile, minLevel: flags['log-level'] });
+  const supervisor = new Supervisor({
+    name: app.name,
+    logFile: rel(logFile),
+    // Detached (own process group) so that Ctrl-C reaches only this script, which stops services in order.
+    spawn: () => {
+      const child = spawn(process.execPath, ['--enable-source-maps', mainOf(app)], {
+        cwd: ROOT,
+        env: { ...env, PORT: String(app.port) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
+      });
+      view.attach(child);
+      return child;
+    },
+    probe: () =>
+      fetch(`${url}/health/ready`).then(
         (response) => response.status === 200,
         () => false,
       ),
-    {
-      timeoutMs: READY_TIMEOUT_MS,
-      what: `${app.name} (${url})`,
-      abort: () =>
-        service.exit && `it exited (${service.exit}); last lines of ${rel(logFile)}:\n${tailFile(logFile)}`,
-    },
-  );
-  service.ready = true;
-  say(`${app.name} ready on http://127.0.0.1:${app.port}`);
+    report: (message, event) => say(event.type === 'ready' ? `${message} on ${url}` : message),
+    stopTimeoutMs: STOP_TIMEOUT_MS,
+  });
+  services.push({ ...app, supervisor, view });
+  supervisor.start();
+  await supervisor.ready(READY_TIMEOUT_MS);
+  say(`${app.name} ready on ${url}`);
 }
 
 function printBanner({ kafka, postgres, started }) {
@@ -242,11 +234,10 @@ async function shutdown(code) {
   }
   stopping = true;
   if (services.length > 0 || infra.some((handle) => handle.started)) say('stopping…');
-  const byName = (name) => services.filter((service) => service.name === name);
-  const stopAll = (list) =>
-    Promise.all(list.map((s) => stopChild(s.child, { timeoutMs: STOP_TIMEOUT_MS, name: s.name })));
-  await stopAll(byName('simulator'));
+  const stopAll = (list) => Promise.all(list.map((service) => service.supervisor.stop()));
+  await stopAll(services.filter((service) => service.name === 'simulator'));
   await stopAll(services.filter((service) => service.name !== 'simulator'));
+  await Promise.all(services.map((service) => service.view.close()));
   for (const handle of infra.reverse()) {
     await handle.stop().catch((error) => say(`could not stop cleanly: ${error.message}`));
   }

@@ -1,5 +1,5 @@
-import { Kafka, logLevel as KafkaLogLevel, type LogEntry, type logCreator, type RetryOptions } from 'kafkajs';
-import type { MessagingLogger } from '../logger';
+import { Kafka, logLevel as KafkaLogLevel, type RetryOptions } from 'kafkajs';
+import { kafkaLogCreator, type MessagingLogger } from '../logger';
 
 /** Log level names, as in pino. */
 export type MessagingLogLevel = 'nothing' | 'error' | 'warn' | 'info' | 'debug';
@@ -24,18 +24,6 @@ const levels: Record<MessagingLogLevel, KafkaLogLevel> = {
   debug: KafkaLogLevel.DEBUG,
 };
 
-function bridgeTo(logger: MessagingLogger): logCreator {
-  return () =>
-    ({ namespace, level, log }: LogEntry) => {
-      const { message, timestamp: _timestamp, ...extra } = log;
-      const fields = { ...extra, component: 'kafkajs', namespace };
-      if (level === KafkaLogLevel.ERROR) logger.error(fields, message);
-      else if (level === KafkaLogLevel.WARN) logger.warn(fields, message);
-      else if (level === KafkaLogLevel.INFO) logger.info(fields, message);
-      else logger.debug(fields, message);
-    };
-}
-
 /**
  * A kafkajs client. Retries broker requests with exponential backoff (kafkajs' retrier, up to ~30 s per
  * operation) so a broker restart is ridden out rather than surfaced.
@@ -48,6 +36,6 @@ export function createKafka(options: CreateKafkaOptions): Kafka {
     requestTimeout: 30_000,
     retry: { initialRetryTime: 300, maxRetryTime: 30_000, retries: 8, ...options.retry },
     logLevel: levels[options.logLevel ?? 'warn'],
-    ...(options.logger ? { logCreator: bridgeTo(options.logger) } : {}),
+    ...(options.logger ? { logCreator: kafkaLogCreator(options.logger) } : {}),
   });
 }
