@@ -44,6 +44,7 @@ export {
 } from './dlq/dead-letter.message';
 export {
   classifyFailure,
+  describeError,
   FailureReasons,
   MessagingError,
   PoisonMessageError,

@@ -1,3 +1,4 @@
+import { describeError } from '@ioc/messaging';
 import {
   Injectable,
   Logger,
@@ -25,7 +26,7 @@ export class IntakeSweeper implements OnApplicationBootstrap, BeforeApplicationS
         await incidents.sweep();
         await cameras.sweep();
       },
-      (error) => this.logger.warn(`sweep failed: ${describe(error)}; retrying at the next tick`),
+      (error) => this.logger.warn(`sweep failed: ${describeError(error)}; retrying at the next tick`),
     );
   }
 
@@ -37,11 +38,4 @@ export class IntakeSweeper implements OnApplicationBootstrap, BeforeApplicationS
   async beforeApplicationShutdown(): Promise<void> {
     await this.task.stop();
   }
-}
-
-// Name and code only: driver messages can quote row values (CONVENTIONS: privacy in logs).
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return typeof error;
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' ? `${error.name}(${code})` : error.name;
 }

@@ -4,7 +4,8 @@ import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { ReportsConfig } from '../config';
 import { ReportsService } from '../reports/reports.service';
 
-export const SUBMISSIONS_CONSUMER = 'reports-submissions';
+/** Group id and inbox name, `<service>.<consumer>` like every consumer's; the factory suffixes the group id. */
+export const SUBMISSIONS_CONSUMER = 'reports.submissions';
 
 /**
  * Registers reports from other channels (hotline, Zalo, national portal) from `ioc.reports.submissions`.
@@ -21,11 +22,10 @@ export class ReportSubmissionsConsumer implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const suffix = this.config.IOC_TOPIC_SUFFIX;
     // MessagingModule stops every runner of the factory at shutdown, after their chunk in flight.
     const runner = this.consumers.create({
       // One group for every instance of the service, so partitions are shared among them.
-      groupId: suffix ? `${SUBMISSIONS_CONSUMER}.${suffix}` : SUBMISSIONS_CONSUMER,
+      groupId: SUBMISSIONS_CONSUMER,
       consumerName: SUBMISSIONS_CONSUMER,
       topics: [topicName(Topics.reportsSubmissions, this.config.IOC_TOPIC_SUFFIX)],
       handler: (event, context) => this.apply(event, context),
