@@ -154,12 +154,9 @@ function newestMtime(dir) {
   return newest;
 }
 
-/** Runs a one-shot CLI from dist/ if it exists; apps still being written simply do not have one yet. */
+/** Runs a one-shot CLI from dist/ if the app has it: a Kafka-only service has no migrations or seed. */
 async function runCli(label, script, env) {
-  if (!existsSync(script)) {
-    say(`${label}: no ${rel(script)}; skipped`);
-    return;
-  }
+  if (!existsSync(script)) return;
   say(`${label}: node ${rel(script)}`);
   const output = await run(process.execPath, ['--enable-source-maps', script], { env });
   if (output.trim()) process.stderr.write(`${output.trimEnd()}\n`);

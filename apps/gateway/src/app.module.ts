@@ -1,9 +1,8 @@
-import { servicePlatform } from '@ioc/platform';
-import { type HttpServiceOptions, provideConfig } from '@ioc/observability';
+import { kafkaServicePlatform } from '@ioc/platform';
+import type { HttpServiceOptions } from '@ioc/observability';
 import { type DynamicModule, Module } from '@nestjs/common';
 
 import { GatewayConfig } from './config';
-import { gatewayMigrations } from './migrations';
 
 export const SERVICE_NAME = 'gateway';
 
@@ -18,11 +17,7 @@ export class AppModule {
   static forRoot(config: GatewayConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [
-        ...servicePlatform({ service: SERVICE_NAME, config, migrations: gatewayMigrations, relay: false }),
-      ],
-      providers: [provideConfig(GatewayConfig, config)],
-      exports: [GatewayConfig],
+      imports: [...kafkaServicePlatform({ service: SERVICE_NAME, config, configToken: GatewayConfig })],
     };
   }
 }

@@ -1,5 +1,5 @@
 import { servicePlatform } from '@ioc/platform';
-import { type HttpServiceOptions, provideConfig } from '@ioc/observability';
+import type { HttpServiceOptions } from '@ioc/observability';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { IngestModule } from './ingest/ingest.module';
 import { StreamProcessingModule } from './stream-processing.module';
@@ -20,15 +20,17 @@ export class AppModule {
   static forRoot(config: IntakeConfig): DynamicModule {
     return {
       module: AppModule,
-      // Global so feature modules inject the config without each providing it again.
-      global: true,
       imports: [
-        ...servicePlatform({ service: SERVICE_NAME, config, migrations: intakeMigrations, apiKeys: true }),
+        ...servicePlatform({
+          service: SERVICE_NAME,
+          config,
+          configToken: IntakeConfig,
+          migrations: intakeMigrations,
+          apiKeys: true,
+        }),
         StreamProcessingModule,
         IngestModule.forRoot(config),
       ],
-      providers: [provideConfig(IntakeConfig, config)],
-      exports: [IntakeConfig],
     };
   }
 }

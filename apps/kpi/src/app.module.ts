@@ -1,5 +1,5 @@
 import { servicePlatform } from '@ioc/platform';
-import { type HttpServiceOptions, provideConfig } from '@ioc/observability';
+import type { HttpServiceOptions } from '@ioc/observability';
 import { type DynamicModule, Module } from '@nestjs/common';
 
 import { KpiConfig } from './config';
@@ -18,9 +18,14 @@ export class AppModule {
   static forRoot(config: KpiConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [...servicePlatform({ service: SERVICE_NAME, config, migrations: kpiMigrations })],
-      providers: [provideConfig(KpiConfig, config)],
-      exports: [KpiConfig],
+      imports: [
+        ...servicePlatform({
+          service: SERVICE_NAME,
+          config,
+          configToken: KpiConfig,
+          migrations: kpiMigrations,
+        }),
+      ],
     };
   }
 }

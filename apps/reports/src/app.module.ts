@@ -1,5 +1,5 @@
 import { servicePlatform } from '@ioc/platform';
-import { type HttpServiceOptions, provideConfig } from '@ioc/observability';
+import type { HttpServiceOptions } from '@ioc/observability';
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { DestinationStream } from 'pino';
 import { ReportsModule } from './reports.module';
@@ -22,20 +22,17 @@ export class AppModule {
   static forRoot(config: ReportsConfig, options: { logDestination?: DestinationStream } = {}): DynamicModule {
     return {
       module: AppModule,
-      // Global so feature modules inject the config without each providing it again.
-      global: true,
       imports: [
         ...servicePlatform({
           service: SERVICE_NAME,
           config,
+          configToken: ReportsConfig,
           migrations: reportsMigrations,
           apiKeys: true,
           logDestination: options.logDestination,
         }),
         ReportsModule,
       ],
-      providers: [provideConfig(ReportsConfig, config)],
-      exports: [ReportsConfig],
     };
   }
 }

@@ -1,5 +1,6 @@
 export { createKafka, type CreateKafkaOptions, type MessagingLogLevel } from './kafka/kafka.factory';
 export { KafkaReadiness, type ConsumerHealthSource } from './kafka/kafka.readiness';
+export { KafkaModule, type KafkaModuleOptions } from './kafka/kafka.module';
 export {
   provisionTopics,
   topicConfig,

@@ -13,7 +13,7 @@ import type { ConsumerHealthOptions } from './consumer/consumer-health';
 import { ConsumerFactory } from './consumer/consumer.factory';
 import { DeadLetterPublisher } from './dlq/dead-letter.publisher';
 import { defaultInboxRetention, InboxPruner } from './inbox/inbox.pruner';
-import { createKafka, type MessagingLogLevel } from './kafka/kafka.factory';
+import { KAFKA_CLIENT, KAFKA_OPTIONS, type KafkaModuleOptions } from './kafka/kafka.module';
 import { KafkaReadiness } from './kafka/kafka.readiness';
 import type { MessagingLogger } from './logger';
 import { Outbox } from './outbox/outbox';
@@ -21,20 +21,13 @@ import { OutboxRelay } from './outbox/outbox.relay';
 import { nestMessagingLogger } from './nest-logger';
 import { EventProducer } from './producer/event.producer';
 
-/** Options of {@link MessagingModule}. */
+/** Options of {@link MessagingModule}; the brokers, client id and topic suffix are {@link KafkaModule}'s. */
 export interface MessagingModuleOptions {
-  clientId: string;
-  brokers: string[];
-  /** Appended to topic names and consumer group ids to isolate an environment or a test run. */
-  topicSuffix?: string;
-  logLevel?: MessagingLogLevel;
   logger?: MessagingLogger;
   /** The outbox relay of the service's schema; on by default, off for a service that publishes nothing. */
   relay?: { enabled?: boolean; batchSize?: number; pollIntervalMs?: number };
   /** Upper bound of a DLQ record (see DeadLetterPublisher). */
   dlqMaxRecordBytes?: number;
-  /** Timeout of the readiness probe. Default 3000 ms. */
-  readinessTimeoutMs?: number;
   /** When a consumer stops being ready: retrying a transient fault, or stalled, for too long. */
   consumerHealth?: ConsumerHealthOptions;
   /** Pruning of the service's inbox (see {@link MessagingInboxPrunerOptions}); on by default. */
@@ -49,7 +42,7 @@ export interface MessagingModuleOptions {
  */
 export interface MessagingInboxPrunerOptions {
   enabled?: boolean;
-  /** The application id the topic catalog lists among a topic's consumers. Default: `clientId`. */
+  /** The application id the topic catalog lists among a topic's consumers. Default: KafkaModule's `clientId`. */
   service?: string;
   retentionMs?: number;
   marginMs?: number;
@@ -65,15 +58,17 @@ const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } =
     .setExtras({ isGlobal: true }, (definition, extras) => ({ ...definition, global: extras.isGlobal }))
     .build();
 
-const KAFKA = Symbol('KAFKA');
-
-function inboxPrunerFor(options: MessagingModuleOptions, dataSource: DataSource): InboxPruner | undefined {
+function inboxPrunerFor(
+  options: MessagingModuleOptions,
+  kafkaOptions: KafkaModuleOptions,
+  dataSource: DataSource,
+): InboxPruner | undefined {
   const settings = options.inboxPruner ?? {};
   if (settings.enabled === false) return undefined;
   const logger = options.logger ?? nestMessagingLogger('inbox-pruner');
   let retentionMs = settings.retentionMs;
   if (retentionMs === undefined) {
-    const derived = defaultInboxRetention(settings.service ?? options.clientId, {
+    const derived = defaultInboxRetention(settings.service ?? kafkaOptions.clientId, {
       marginMs: settings.marginMs,
     });
     if (!derived.ok) {
@@ -104,57 +99,47 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
 
   constructor(
     @Inject(MODULE_OPTIONS_TOKEN) private readonly options: MessagingModuleOptions,
-    private readonly producer: EventProducer,
+    @Inject(KAFKA_OPTIONS) kafkaOptions: KafkaModuleOptions,
     private readonly relay: OutboxRelay,
     private readonly consumers: ConsumerFactory,
-    private readonly readiness: KafkaReadiness,
+    readiness: KafkaReadiness,
     dataSource: DataSource,
   ) {
     // Built here so that a bad retention stops the service at start-up.
-    this.pruner = inboxPrunerFor(options, dataSource);
+    this.pruner = inboxPrunerFor(options, kafkaOptions, dataSource);
+    readiness.watch(consumers);
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.producer.connect();
     if (this.options.relay?.enabled ?? true) await this.relay.start();
     await this.pruner?.start();
   }
 
-  // Before DatabaseModule closes the data source (it does so in onApplicationShutdown): consumers finish
-  // their transaction and commit offsets, the relay its batch, the pruner its batch, then the producer
-  // flushes and disconnects.
+  // Before DatabaseModule closes the data source and KafkaModule the producer (both in onApplicationShutdown):
+  // consumers finish their transaction and commit offsets, the relay its batch, the pruner its batch.
   async beforeApplicationShutdown(): Promise<void> {
     await this.consumers.stopAll();
     await this.relay.stop();
     await this.pruner?.stop();
-    await this.producer.disconnect();
-    await this.readiness.close();
   }
 }
 
 /**
- * Kafka for a Nest service: provides {@link EventProducer}, {@link Outbox}, {@link OutboxRelay} (started at
- * bootstrap, stopped at shutdown, like the {@link InboxPruner}), {@link DeadLetterPublisher}, {@link ConsumerFactory}
- * and {@link KafkaReadiness} (the cluster and this service's consumers). Needs the `DataSource` of DatabaseModule.
- * `MessagingModule.forRoot(options)` or
- * `MessagingModule.forRootAsync({ useFactory, inject })`.
+ * What a service that keeps state in Postgres adds to {@link KafkaModule}: the {@link Outbox} and its
+ * {@link OutboxRelay} (started at bootstrap, stopped at shutdown, like the {@link InboxPruner}), the
+ * {@link DeadLetterPublisher} and the {@link ConsumerFactory}, whose consumers join the service's
+ * {@link KafkaReadiness}. Needs KafkaModule and DatabaseModule's `DataSource`.
+ * `MessagingModule.forRoot(options)` or `MessagingModule.forRootAsync({ useFactory, inject })`.
  */
 @Module({
   providers: [
-    {
-      provide: KAFKA,
-      inject: [MODULE_OPTIONS_TOKEN],
-      useFactory: (options: MessagingModuleOptions): Kafka =>
-        createKafka({ ...options, logger: options.logger ?? nestMessagingLogger('kafkajs') }),
-    },
-    { provide: EventProducer, inject: [KAFKA], useFactory: (kafka: Kafka) => EventProducer.create(kafka) },
     { provide: Outbox, useValue: new Outbox() },
     {
       provide: DeadLetterPublisher,
-      inject: [EventProducer, MODULE_OPTIONS_TOKEN],
-      useFactory: (producer: EventProducer, options: MessagingModuleOptions) =>
+      inject: [EventProducer, KAFKA_OPTIONS, MODULE_OPTIONS_TOKEN],
+      useFactory: (producer: EventProducer, kafka: KafkaModuleOptions, options: MessagingModuleOptions) =>
         new DeadLetterPublisher(producer, {
-          topic: topicName(Topics.dlq, options.topicSuffix),
+          topic: topicName(Topics.dlq, kafka.topicSuffix),
           maxRecordBytes: options.dlqMaxRecordBytes,
         }),
     },
@@ -171,9 +156,10 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
     },
     {
       provide: ConsumerFactory,
-      inject: [KAFKA, DataSource, DeadLetterPublisher, MODULE_OPTIONS_TOKEN],
+      inject: [KAFKA_CLIENT, KAFKA_OPTIONS, DataSource, DeadLetterPublisher, MODULE_OPTIONS_TOKEN],
       useFactory: (
         kafka: Kafka,
+        kafkaOptions: KafkaModuleOptions,
         dataSource: DataSource,
         dlq: DeadLetterPublisher,
         options: MessagingModuleOptions,
@@ -183,18 +169,12 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
           dataSource,
           dlq,
           logger: options.logger ?? nestMessagingLogger('consumer'),
-          groupSuffix: options.topicSuffix,
+          groupSuffix: kafkaOptions.topicSuffix,
           health: options.consumerHealth,
         }),
     },
-    {
-      provide: KafkaReadiness,
-      inject: [KAFKA, MODULE_OPTIONS_TOKEN, ConsumerFactory],
-      useFactory: (kafka: Kafka, options: MessagingModuleOptions, consumers: ConsumerFactory) =>
-        new KafkaReadiness(kafka, options.readinessTimeoutMs, consumers),
-    },
     MessagingLifecycle,
   ],
-  exports: [EventProducer, Outbox, OutboxRelay, DeadLetterPublisher, ConsumerFactory, KafkaReadiness],
+  exports: [Outbox, OutboxRelay, DeadLetterPublisher, ConsumerFactory],
 })
 export class MessagingModule extends ConfigurableModuleClass {}

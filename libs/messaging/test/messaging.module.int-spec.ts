@@ -5,6 +5,7 @@ import {
   createKafka,
   KafkaReadiness,
   MessagingInboxProcessedAt1795600000000,
+  KafkaModule,
   MessagingModule,
   MessagingOutboxInbox1795305600000,
   Outbox,
@@ -50,12 +51,14 @@ describe(MessagingModule.name, () => {
             MessagingInboxProcessedAt1795600000000,
           ],
         }),
+        KafkaModule.forRoot({
+          clientId: 'module-test',
+          brokers: kafkaBrokers(),
+          topicSuffix: suffix,
+          logLevel: 'nothing',
+        }),
         MessagingModule.forRootAsync({
           useFactory: () => ({
-            clientId: 'module-test',
-            brokers: kafkaBrokers(),
-            topicSuffix: suffix,
-            logLevel: 'nothing',
             relay: { pollIntervalMs: 200 },
             inboxPruner: { retentionMs: 24 * 60 * 60 * 1000, intervalMs: 200 },
           }),

@@ -1,2 +1,8 @@
-export { type PlatformConfig, servicePlatform, type ServicePlatformOptions } from './service-platform';
+export {
+  kafkaServicePlatform,
+  type KafkaServicePlatformOptions,
+  type PlatformConfig,
+  servicePlatform,
+  type ServicePlatformOptions,
+} from './service-platform';
 export { type CityDataUpsert, citySeedCommand, seedCityData, type SeedResult } from './seed-city-data';

@@ -11,18 +11,27 @@ export interface ConsumerHealthSource {
  * stopped, none retrying a transient fault or stalled beyond its limits), then the cluster:
  * `admin.describeCluster()` bounded by a timeout, on one admin connection kept between probes. Shaped as
  * a `ReadinessCheck` of `@ioc/observability` (`{ name, check }`), so it can be listed among a service's
- * checks as is; MessagingModule gives it the service's `ConsumerFactory`, so every service that stands on
- * the platform reports its consumers in `/health/ready`.
+ * checks as is; MessagingModule has it watch the service's `ConsumerFactory`, so every service that stands
+ * on the platform reports its consumers in `/health/ready`.
  */
 export class KafkaReadiness {
   readonly name = 'kafka';
   private admin: Admin | undefined;
 
+  private readonly sources: ConsumerHealthSource[] = [];
+
   constructor(
     private readonly kafka: Kafka,
     private readonly timeoutMs = 3_000,
-    private readonly consumers?: ConsumerHealthSource,
-  ) {}
+    consumers?: ConsumerHealthSource,
+  ) {
+    if (consumers) this.watch(consumers);
+  }
+
+  /** Adds consumers whose health this readiness includes (MessagingModule adds its ConsumerFactory). */
+  watch(consumers: ConsumerHealthSource): void {
+    this.sources.push(consumers);
+  }
 
   /**
    * Resolves when the consumers are healthy and a broker answered within the timeout; rejects otherwise:
@@ -31,7 +40,7 @@ export class KafkaReadiness {
    * only). An arrow function: health modules may call it detached from the instance.
    */
   readonly check = async (): Promise<void> => {
-    const problems = this.consumers?.healthProblems() ?? [];
+    const problems = this.sources.flatMap((source) => source.healthProblems());
     if (problems.length > 0) throw new MessagingError('MESSAGING.CONSUMER_UNHEALTHY', problems.join('; '));
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {

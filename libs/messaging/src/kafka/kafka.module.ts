@@ -1,0 +1,87 @@
+import {
+  ConfigurableModuleBuilder,
+  Injectable,
+  Module,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+import type { MessagingLogger } from '../logger';
+import { nestMessagingLogger } from '../nest-logger';
+import { EventProducer } from '../producer/event.producer';
+import { createKafka, type MessagingLogLevel } from './kafka.factory';
+import { KafkaReadiness } from './kafka.readiness';
+
+/** Options of {@link KafkaModule}: how to reach the brokers, and how this environment names topics. */
+export interface KafkaModuleOptions {
+  clientId: string;
+  brokers: string[];
+  /** Appended to topic names and consumer group ids to isolate an environment or a test run. */
+  topicSuffix?: string;
+  logLevel?: MessagingLogLevel;
+  logger?: MessagingLogger;
+  /** Timeout of the readiness probe. Default 3000 ms. */
+  readinessTimeoutMs?: number;
+}
+
+const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } = new ConfigurableModuleBuilder<KafkaModuleOptions>({
+  moduleName: 'Kafka',
+})
+  .setClassMethodName('forRoot')
+  .setExtras({ isGlobal: true }, (definition, extras) => ({ ...definition, global: extras.isGlobal }))
+  .build();
+
+/** The options {@link KafkaModule} was given, for the lib's other modules (MessagingModule). */
+export const KAFKA_OPTIONS = MODULE_OPTIONS_TOKEN;
+/** The service's one kafkajs client, for the lib's other modules. */
+export const KAFKA_CLIENT = Symbol('KAFKA_CLIENT');
+
+@Injectable()
+class KafkaLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    private readonly producer: EventProducer,
+    private readonly readiness: KafkaReadiness,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.producer.connect();
+  }
+
+  // onApplicationShutdown runs after every module's beforeApplicationShutdown, where consumers, the outbox
+  // relay and the live readers finish what they send: only then does the producer flush and disconnect.
+  async onApplicationShutdown(): Promise<void> {
+    await this.producer.disconnect();
+    await this.readiness.close();
+  }
+}
+
+/**
+ * Kafka for any service, with or without a database: the kafkajs client, the {@link EventProducer}
+ * (connected at bootstrap, flushed at shutdown) and {@link KafkaReadiness} for `/health/ready`. A service
+ * that keeps state adds {@link MessagingModule} (outbox, relay, consumers with their inbox, dead letters).
+ * `KafkaModule.forRoot(options)` or `KafkaModule.forRootAsync({ useFactory, inject })`.
+ */
+@Module({
+  providers: [
+    {
+      provide: KAFKA_CLIENT,
+      inject: [MODULE_OPTIONS_TOKEN],
+      useFactory: (options: KafkaModuleOptions): Kafka =>
+        createKafka({ ...options, logger: options.logger ?? nestMessagingLogger('kafkajs') }),
+    },
+    {
+      provide: EventProducer,
+      inject: [KAFKA_CLIENT],
+      useFactory: (kafka: Kafka) => EventProducer.create(kafka),
+    },
+    {
+      provide: KafkaReadiness,
+      inject: [KAFKA_CLIENT, MODULE_OPTIONS_TOKEN],
+      useFactory: (kafka: Kafka, options: KafkaModuleOptions) =>
+        new KafkaReadiness(kafka, options.readinessTimeoutMs),
+    },
+    KafkaLifecycle,
+  ],
+  exports: [KAFKA_CLIENT, MODULE_OPTIONS_TOKEN, EventProducer, KafkaReadiness],
+})
+export class KafkaModule extends ConfigurableModuleClass {}
