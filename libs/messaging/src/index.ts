@@ -2,6 +2,13 @@ export { createKafka, type CreateKafkaOptions, type MessagingLogLevel } from './
 export { KafkaReadiness, type ConsumerHealthSource } from './kafka/kafka.readiness';
 export { KafkaModule, type KafkaModuleOptions } from './kafka/kafka.module';
 export {
+  type LiveEvent,
+  type LivePosition,
+  LiveReader,
+  LiveReaderFactory,
+  type LiveReaderOptions,
+} from './live/live-reader';
+export {
   provisionTopics,
   topicConfig,
   type ProvisionReport,

@@ -141,6 +141,33 @@ export function messagingMetrics() {
           labelNames: ['schema'] as const,
         }),
     ),
+    liveDelivered: getOrCreate(
+      'ioc_live_delivered_total',
+      () =>
+        new Counter({
+          name: 'ioc_live_delivered_total',
+          help: 'Events a live reader handed on',
+          labelNames: ['reader', 'topic'] as const,
+        }),
+    ),
+    liveSkipped: getOrCreate(
+      'ioc_live_skipped_total',
+      () =>
+        new Counter({
+          name: 'ioc_live_skipped_total',
+          help: 'Records a live reader skipped as not a valid event, by reason',
+          labelNames: ['reader', 'topic', 'reason'] as const,
+        }),
+    ),
+    liveFailed: getOrCreate(
+      'ioc_live_failed_total',
+      () =>
+        new Counter({
+          name: 'ioc_live_failed_total',
+          help: 'Batches a live reader could not hand on (dropped)',
+          labelNames: ['reader', 'topic'] as const,
+        }),
+    ),
     relayPublishDuration: getOrCreate(
       'ioc_outbox_relay_publish_duration_seconds',
       () =>

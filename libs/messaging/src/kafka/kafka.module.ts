@@ -2,12 +2,14 @@ import {
   ConfigurableModuleBuilder,
   Injectable,
   Module,
+  type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import type { MessagingLogger } from '../logger';
 import { nestMessagingLogger } from '../nest-logger';
+import { LiveReaderFactory } from '../live/live-reader';
 import { EventProducer } from '../producer/event.producer';
 import { createKafka, type MessagingLogLevel } from './kafka.factory';
 import { KafkaReadiness } from './kafka.readiness';
@@ -37,14 +39,21 @@ export const KAFKA_OPTIONS = MODULE_OPTIONS_TOKEN;
 export const KAFKA_CLIENT = Symbol('KAFKA_CLIENT');
 
 @Injectable()
-class KafkaLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+class KafkaLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   constructor(
     private readonly producer: EventProducer,
     private readonly readiness: KafkaReadiness,
-  ) {}
+    private readonly liveReaders: LiveReaderFactory,
+  ) {
+    readiness.watch(liveReaders);
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.producer.connect();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.liveReaders.stopAll();
   }
 
   // onApplicationShutdown runs after every module's beforeApplicationShutdown, where consumers, the outbox
@@ -57,7 +66,8 @@ class KafkaLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
 
 /**
  * Kafka for any service, with or without a database: the kafkajs client, the {@link EventProducer}
- * (connected at bootstrap, flushed at shutdown) and {@link KafkaReadiness} for `/health/ready`. A service
+ * (connected at bootstrap, flushed at shutdown), the {@link LiveReaderFactory} (readers of live topics with no
+ * database) and {@link KafkaReadiness} for `/health/ready`, which watches the live readers. A service
  * that keeps state adds {@link MessagingModule} (outbox, relay, consumers with their inbox, dead letters).
  * `KafkaModule.forRoot(options)` or `KafkaModule.forRootAsync({ useFactory, inject })`.
  */
@@ -80,8 +90,18 @@ class KafkaLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
       useFactory: (kafka: Kafka, options: KafkaModuleOptions) =>
         new KafkaReadiness(kafka, options.readinessTimeoutMs),
     },
+    {
+      provide: LiveReaderFactory,
+      inject: [KAFKA_CLIENT, MODULE_OPTIONS_TOKEN],
+      useFactory: (kafka: Kafka, options: KafkaModuleOptions) =>
+        new LiveReaderFactory({
+          kafka,
+          topicSuffix: options.topicSuffix,
+          logger: options.logger ?? nestMessagingLogger('live-reader'),
+        }),
+    },
     KafkaLifecycle,
   ],
-  exports: [KAFKA_CLIENT, MODULE_OPTIONS_TOKEN, EventProducer, KafkaReadiness],
+  exports: [KAFKA_CLIENT, MODULE_OPTIONS_TOKEN, EventProducer, KafkaReadiness, LiveReaderFactory],
 })
 export class KafkaModule extends ConfigurableModuleClass {}

@@ -1,0 +1,116 @@
+import { encodeKafkaMessage, Topics } from '@ioc/contracts';
+import { type LiveEvent, LiveReaderFactory } from '@ioc/messaging';
+import { kafkaBrokers, uniqueSuffix, waitFor } from '@ioc/testing';
+import type { Kafka, Producer } from 'kafkajs';
+import { register } from 'prom-client';
+import { aDetection } from './fixtures/events';
+import { deleteTopics, provisionTestTopics, testKafka } from './fixtures/harness';
+
+jest.setTimeout(60_000);
+
+/** Two instances of a Kafka-only service, each reading every partition of a live topic on its own. */
+describe(LiveReaderFactory.name, () => {
+  const suffix = uniqueSuffix();
+  let kafka: Kafka;
+  let producer: Producer;
+  let topics: Record<string, string>;
+  const factories: LiveReaderFactory[] = [];
+
+  beforeAll(async () => {
+    kafka = testKafka(kafkaBrokers(), 'live-reader-tests');
+    topics = await provisionTestTopics(kafka, suffix, { [Topics.cameraDetections]: 3 });
+    producer = kafka.producer();
+    await producer.connect();
+  });
+
+  afterAll(async () => {
+    await Promise.all(factories.map((factory) => factory.stopAll()));
+    await producer?.disconnect();
+    await deleteTopics(kafka, Object.values(topics));
+  });
+
+  const instance = () => {
+    const factory = new LiveReaderFactory({ kafka, topicSuffix: suffix });
+    factories.push(factory);
+    return factory;
+  };
+
+  const counter = async (name: string, labels: Record<string, string>) =>
+    (await register.getSingleMetric(name)?.get())?.values.find((value) =>
+      Object.entries(labels).every(([key, expected]) => value.labels[key] === expected),
+    )?.value ?? 0;
+
+  it('hands every instance every valid event with its position, skips what is not an event, and outlives a failing handler', async () => {
+    const seen: LiveEvent[][] = [[], []];
+    let failOnce = true;
+    const readers = [0, 1].map((i) =>
+      instance().create({
+        name: `live-test-${i}`,
+        topics: [Topics.cameraDetections],
+        onEvents: (events) => {
+          if (i === 1 && failOnce) {
+            failOnce = false;
+            throw new Error('a slow client went away');
+          }
+          seen[i].push(...events);
+        },
+      }),
+    );
+    await Promise.all(readers.map((reader) => reader.start()));
+    expect(readers[0].groupId).not.toEqual(readers[1].groupId);
+
+    const topic = topics[Topics.cameraDetections];
+    const first = aDetection('cam-live-1');
+    await producer.send({ topic, messages: [{ ...encodeKafkaMessage(first), partition: 0 }] });
+    await waitFor(async () => seen[0].length === 1, { what: 'instance 0 to see the first event' });
+
+    const events = [1, 2, 3, 4, 5, 6].map((n) => aDetection(`cam-live-${n % 3}`, { seq: n }));
+    await producer.send({
+      topic,
+      messages: [
+        { key: 'bad', value: Buffer.from('not json'), partition: 1 },
+        ...events.map((event, n) => ({ ...encodeKafkaMessage(event), partition: n % 3 })),
+      ],
+    });
+
+    await waitFor(async () => seen[0].length === 7 && seen[1].length >= 6, {
+      what: 'both instances to read on',
+    });
+    expect(new Set(seen[0].map((live) => live.event.id))).toEqual(
+      new Set([first, ...events].map((e) => e.id)),
+    );
+    // Instance 1's handler threw on its first batch (the first event): dropped, and it read on.
+    expect(new Set(seen[1].map((live) => live.event.id))).toEqual(new Set(events.map((e) => e.id)));
+    for (const live of seen[0]) {
+      expect(live.topic).toBe(topic);
+      expect(Number(live.offset)).toBeGreaterThanOrEqual(0);
+    }
+    // Per partition, in offset order.
+    for (const partition of [0, 1, 2]) {
+      const offsets = seen[0]
+        .filter((live) => live.partition === partition)
+        .map((live) => Number(live.offset));
+      expect(offsets).toEqual([...offsets].sort((a, b) => a - b));
+    }
+    expect(
+      await counter('ioc_live_skipped_total', { reader: 'live-test-0', topic, reason: 'payload.not_json' }),
+    ).toBe(1);
+    expect(await counter('ioc_live_failed_total', { reader: 'live-test-1', topic })).toBe(1);
+    expect(factories.flatMap((factory) => factory.healthProblems())).toEqual([]);
+
+    await factories[0].stopAll();
+    expect(factories[0].healthProblems()).toEqual(['live reader live-test-0 is stopped']);
+  });
+
+  it('starts at the beginning when asked, for a snapshot of a compacted topic', async () => {
+    const seen: LiveEvent[] = [];
+    const reader = instance().create({
+      name: 'live-test-replay',
+      topics: [Topics.cameraDetections],
+      fromBeginning: true,
+      onEvents: (events) => void seen.push(...events),
+    });
+    await reader.start();
+    await waitFor(async () => seen.length === 7, { what: 'the whole topic from its beginning' });
+  });
+});
