@@ -5,3 +5,4 @@ export * from './reports';
 export * from './openapi';
 export * from './isolation';
 export * from './api-key-cli';
+export * from './settings-docs';

@@ -1,6 +1,7 @@
 export { bootstrapOrExit, type BootstrapIo } from './config/bootstrap';
 export { ConfigError } from './config/config-error';
 export { parseDuration } from './config/duration';
+export { describeEnv, type EnvSetting, settingsTable } from './config/env-docs';
 export {
   commonEnv,
   type CommonEnv,

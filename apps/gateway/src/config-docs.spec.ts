@@ -1,0 +1,9 @@
+import { checkedInSettings } from '@ioc/testing';
+import { gatewayEnv } from './config';
+
+describe('the gateway README', () => {
+  it('lists every setting of config.ts with its default (npm run docs:settings rewrites it)', async () => {
+    const { checkedIn, current } = await checkedInSettings('gateway', gatewayEnv);
+    expect(checkedIn).toBe(current);
+  });
+});

@@ -1,0 +1,9 @@
+import { checkedInSettings } from '@ioc/testing';
+import { intakeEnv } from './config';
+
+describe('the intake README', () => {
+  it('lists every setting of config.ts with its default (npm run docs:settings rewrites it)', async () => {
+    const { checkedIn, current } = await checkedInSettings('intake', intakeEnv);
+    expect(checkedIn).toBe(current);
+  });
+});

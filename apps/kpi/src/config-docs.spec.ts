@@ -1,0 +1,9 @@
+import { checkedInSettings } from '@ioc/testing';
+import { kpiEnv } from './config';
+
+describe('the kpi README', () => {
+  it('lists every setting of config.ts with its default (npm run docs:settings rewrites it)', async () => {
+    const { checkedIn, current } = await checkedInSettings('kpi', kpiEnv);
+    expect(checkedIn).toBe(current);
+  });
+});
