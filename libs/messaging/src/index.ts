@@ -14,7 +14,7 @@ export {
   type ProvisionReport,
   type ProvisionTopicsOptions,
 } from './topics/provision-topics';
-export { EventProducer } from './producer/event.producer';
+export { EventProducer, type TopicEvent } from './producer/event.producer';
 export { RecordSender, type OutboundRecord, type RecordHeaders } from './producer/record-sender';
 export { Outbox } from './outbox/outbox';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox/outbox.relay';

@@ -47,10 +47,20 @@ export {
   CORRELATION_ID_HEADER,
   correlationIdFrom,
   currentCorrelationId,
+  currentTraceparent,
   isValidCorrelationId,
   newCorrelationId,
   runWithCorrelation,
+  traceFrom,
 } from './logging/correlation';
+export {
+  continueTrace,
+  formatTraceparent,
+  newTrace,
+  parseTraceparent,
+  type TraceContext,
+  TRACEPARENT_HEADER,
+} from './logging/trace-context';
 export { isSensitiveKey, redact, REDACTED, redactHeaders, redactUrl } from './logging/redact';
 export { useIocLogger } from './logging/use-ioc-logger';
 export { UNMATCHED_ROUTE } from './metrics/http-metrics';

@@ -1,4 +1,4 @@
-import { encodeKafkaMessage, type IocEvent, type TopicName, topicName } from '@ioc/contracts';
+import { type IocEvent, type TopicName, topicName } from '@ioc/contracts';
 import { EventProducer } from '@ioc/messaging';
 import { Injectable } from '@nestjs/common';
 import { IngestTopicSuffix } from './ingest-topic-suffix';
@@ -16,7 +16,8 @@ export abstract class IngestPublisher {
 
 /**
  * Publishes with the service's idempotent producer (acks=all), in CloudEvents binary mode with the subject as the
- * Kafka key, like every producer of the backbone (DESIGN "Envelope"). One `sendBatch` for the whole request.
+ * Kafka key, like every producer of the backbone (DESIGN "Envelope"). One `sendBatch` for the whole request. An
+ * event without a correlation id or traceparent gets the request's (docs/architecture.md, "Tracing across Kafka").
  */
 @Injectable()
 export class KafkaIngestPublisher extends IngestPublisher {
@@ -28,11 +29,8 @@ export class KafkaIngestPublisher extends IngestPublisher {
   }
 
   override publish(events: readonly RoutedEvent[]): Promise<void> {
-    return this.producer.sendRecords(
-      events.map(({ topic, event }) => ({
-        topic: topicName(topic, this.suffix.value),
-        ...encodeKafkaMessage(event, 'binary'),
-      })),
+    return this.producer.sendEvents(
+      events.map(({ topic, event }) => ({ topic: topicName(topic, this.suffix.value), event })),
     );
   }
 }

@@ -41,13 +41,13 @@ export type ReportEventExtra<K extends ReportEventType> = Omit<EventDataMap[K], 
 /**
  * A report event built from the aggregate. Only the fields the contract names are copied — never the
  * description, the reporter's contact data or photos (DESIGN "Privacy"); the closed schemas reject anything else.
+ * The outbox stamps the flow's correlation id and traceparent (docs/architecture.md, "Tracing across Kafka").
  */
 export function reportEvent<K extends ReportEventType>(
   type: K,
   report: Report,
   at: Date,
   extra: ReportEventExtra<K>,
-  correlationid?: string,
 ): IocEvent {
   const data = {
     reportId: report.id,
@@ -62,11 +62,5 @@ export function reportEvent<K extends ReportEventType>(
     occurredAt: at.toISOString(),
     ...extra,
   } as EventDataMap[K];
-  return createEvent(type, {
-    source: REPORTS_SOURCE,
-    subject: report.id,
-    time: at,
-    data,
-    ...(correlationid === undefined ? {} : { correlationid }),
-  });
+  return createEvent(type, { source: REPORTS_SOURCE, subject: report.id, time: at, data });
 }

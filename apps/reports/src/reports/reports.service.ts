@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { assertAgencyScope, type Principal } from '@ioc/auth';
 import { EventTypes, type IocEvent, type ReportChannel, type ReportStatus } from '@ioc/contracts';
-import { currentCorrelationId } from '@ioc/observability';
 import { Injectable } from '@nestjs/common';
 import { type CategoryRules, ReferenceCatalog } from '../reference/reference-catalog';
 import { degreesAround, distanceMeters } from '../shared/geo';
@@ -605,7 +604,7 @@ export class ReportsService {
   }
 
   private emit<K extends ReportEventType>(change: Change, type: K, extra: ReportEventExtra<K>): void {
-    change.events.push(reportEvent(type, change.report, change.at, extra, currentCorrelationId()));
+    change.events.push(reportEvent(type, change.report, change.at, extra));
   }
 
   private asCitizen(

@@ -1,5 +1,4 @@
 import { EventTypes } from '@ioc/contracts';
-import { currentCorrelationId } from '@ioc/observability';
 import { Injectable } from '@nestjs/common';
 import { ReportEventPublisher } from '../reports/report-event.publisher';
 import { reportEvent } from '../reports/report-events';
@@ -70,13 +69,10 @@ export class SlaService {
         await this.events.publish(
           tx,
           breached.map((report) =>
-            reportEvent(
-              EventTypes.reportOverdue,
-              report,
-              now,
-              { breach, dueAt: dueOf(report, deadline).toISOString() },
-              currentCorrelationId(),
-            ),
+            reportEvent(EventTypes.reportOverdue, report, now, {
+              breach,
+              dueAt: dueOf(report, deadline).toISOString(),
+            }),
           ),
         );
         return breached.length;
@@ -104,9 +100,7 @@ export class SlaService {
         );
         await this.events.publish(
           tx,
-          due.map((report) =>
-            reportEvent(EventTypes.reportClosed, report, now, { closedBy: 'system' }, currentCorrelationId()),
-          ),
+          due.map((report) => reportEvent(EventTypes.reportClosed, report, now, { closedBy: 'system' })),
         );
         return due.length;
       });

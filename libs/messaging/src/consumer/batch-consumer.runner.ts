@@ -12,6 +12,7 @@ import {
   RetriesExhaustedError,
 } from '../messaging.errors';
 import { messagingMetrics, trackProgress } from '../metrics';
+import { runInEventContext } from '../producer/event-trace';
 import type { RecordHeaders } from '../producer/record-sender';
 import { bisect } from './bisect';
 import { ConsumerHealth, type ConsumerHealthOptions } from './consumer-health';
@@ -47,6 +48,10 @@ export interface ConsumedEvent {
  * Applies the new events of a chunk at once, in offset order, for effects that can be written set-wise
  * (one statement for many events instead of a round trip each). Failures are handled as for
  * {@link EventHandler}: a failing call is split in halves until the failing event is called alone.
+ *
+ * A call runs in one flow (docs/architecture.md, "Tracing across Kafka"): the events' own when they all
+ * share a correlation id (one event always does), otherwise a new flow whose first log line, at debug
+ * level, lists the correlation ids of the events it handles.
  */
 export type BatchEventHandler = (
   events: readonly ConsumedEvent[],
@@ -102,8 +107,11 @@ export interface BatchConsumerRunnerOptions {
 interface ChunkOutcome {
   applied: number;
   duplicates: number;
-  letters: DeadLetter[];
+  letters: Letter[];
 }
+
+/** A dead letter, with the correlation id of its event when it was decoded, for the log line. */
+type Letter = DeadLetter & { correlationId?: string };
 
 type Triaged = TriagedMessage<KafkaMessage>;
 type EventItem = Extract<Triaged, { kind: 'event' }>;
@@ -114,6 +122,7 @@ class ChunkFailed extends Error {}
 
 const DEFAULT_RETRY: RetryOptions = { initialMs: 200, maxMs: 10_000, maxAttempts: 8 };
 const SAVEPOINT = 'ioc_segment';
+const MAX_LOGGED_FLOWS = 50;
 
 /**
  * Consumes Kafka topics into the service's database with exactly-once effects (docs/architecture.md,
@@ -408,7 +417,11 @@ export class BatchConsumerRunner {
   ): Promise<void> {
     // An invalid message fails only in the inbox (e.g. an id Postgres refuses): its own reason says more.
     const rejection = item.kind === 'event' ? failure : item;
-    outcome.letters.push(this.letter(topic, partition, { ...rejection, message: item.message }));
+    const correlationId = item.kind === 'event' ? item.event.correlationid : undefined;
+    outcome.letters.push({
+      ...this.letter(topic, partition, { ...rejection, message: item.message }),
+      ...(correlationId === undefined ? {} : { correlationId }),
+    });
     if (item.kind === 'undecodable') return;
     // An id Postgres refuses cannot be recorded; the letter goes all the same (a redelivery repeats it).
     await this.underSavepoint(manager, () =>
@@ -460,10 +473,31 @@ export class BatchConsumerRunner {
         offset: message.offset,
         headers: message.headers ?? {},
       }));
-      await batchHandler(events, { manager, topic, partition });
+      await this.inCallContext(items, () => batchHandler(events, { manager, topic, partition }));
       return;
     }
-    for (const item of items) await handler?.(item.event, context(manager, topic, partition, item.message));
+    for (const item of items) {
+      await runInEventContext(item.event, () =>
+        handler?.(item.event, context(manager, topic, partition, item.message)),
+      );
+    }
+  }
+
+  /** Runs a batch handler's call in one flow (see {@link BatchEventHandler}). */
+  private inCallContext<T>(items: readonly EventItem[], fn: () => Promise<T>): Promise<T> {
+    const first = items[0].event;
+    const flows = [...new Set(items.map(({ event }) => event.correlationid))];
+    if (flows.length === 1) return runInEventContext(first, fn);
+    return runInEventContext({}, () => {
+      this.logger.debug(
+        {
+          consumer: this.options.consumerName,
+          correlationIds: flows.filter((id) => id !== undefined).slice(0, MAX_LOGGED_FLOWS),
+        },
+        'handling events of several flows in one call',
+      );
+      return fn();
+    });
   }
 
   // Inside the transaction, before the commit: once the inbox says "dead-lettered", the letter must
@@ -502,6 +536,7 @@ export class BatchConsumerRunner {
           partition: letter.partition,
           offset: letter.offset,
           reason: letter.reason,
+          ...(letter.correlationId === undefined ? {} : { correlationId: letter.correlationId }),
         },
         'message dead-lettered',
       );

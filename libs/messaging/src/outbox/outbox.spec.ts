@@ -1,4 +1,5 @@
 import { InvalidEventError } from '@ioc/contracts';
+import { newTrace, formatTraceparent, runWithCorrelation } from '@ioc/observability';
 import { DataSource, type EntityManager } from 'typeorm';
 import { aDetection } from '../../test/fixtures/events';
 import { Outbox } from './outbox';
@@ -43,6 +44,24 @@ describe(Outbox.name, () => {
     expect(keys).toEqual(['cam-1', 'cam-2']);
     expect(JSON.parse(headers[0])).toMatchObject({ ce_id: 'e-1', ce_type: 'ioc.camera.detection.v1' });
     expect(JSON.parse(payloads[1].toString())).toEqual(events[1].data);
+  });
+
+  it("stamps the current flow's correlation id and traceparent on events that carry none", async () => {
+    const { manager, queries } = aManager(true);
+    const trace = newTrace();
+
+    await runWithCorrelation(
+      'req-42',
+      () =>
+        sut.enqueue(manager, 't', [aDetection('cam-1'), { ...aDetection('cam-2'), correlationid: 'own' }]),
+      trace,
+    );
+
+    const headers = (queries[0].parameters[3] as string[]).map((h) => JSON.parse(h));
+    expect(headers.map((h) => [h.ce_correlationid, h.ce_traceparent])).toEqual([
+      ['req-42', formatTraceparent(trace)],
+      ['own', formatTraceparent(trace)],
+    ]);
   });
 
   it('refuses to run outside a transaction, where the event could outlive a rolled-back change', async () => {

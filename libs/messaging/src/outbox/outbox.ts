@@ -2,6 +2,7 @@ import { encodeKafkaMessage, validateEvent, InvalidEventError, type IocEvent } f
 import { qualifiedTable } from '@ioc/database';
 import type { EntityManager } from 'typeorm';
 import { MessagingError } from '../messaging.errors';
+import { withTraceContext } from '../producer/event-trace';
 
 /**
  * The producing half of the transactional outbox (DESIGN "Nothing lost"): a service calls
@@ -11,7 +12,8 @@ import { MessagingError } from '../messaging.errors';
 export class Outbox {
   /**
    * Stores `events` for publication on `topic` (a suffixed topic name, e.g. `topicName(Topics.reportsEvents,
-   * suffix)`), encoded now as CloudEvents binary-mode records keyed by subject.
+   * suffix)`), encoded now as CloudEvents binary-mode records keyed by subject. An event without a
+   * `correlationid` or `traceparent` gets the current flow's (see {@link withTraceContext}).
    * @throws MessagingError `MESSAGING.OUTBOX_OUTSIDE_TRANSACTION` when `manager` is not in a transaction
    * @throws InvalidEventError when an event breaks its contract (it would only poison every consumer)
    */
@@ -27,7 +29,7 @@ export class Outbox {
     const keys: string[] = [];
     const headers: string[] = [];
     const payloads: Buffer[] = [];
-    for (const event of events) {
+    for (const event of withTraceContext(events)) {
       const validated = validateEvent(event);
       if (!validated.ok) throw new InvalidEventError(validated.reason, validated.detail);
       const record = encodeKafkaMessage(event, 'binary');

@@ -1,3 +1,4 @@
+import { formatTraceparent, newTrace, runWithCorrelation } from '@ioc/observability';
 import type { Producer, ProducerBatch } from 'kafkajs';
 import { aDetection } from '../../test/fixtures/events';
 import { EventProducer } from './event.producer';
@@ -45,6 +46,27 @@ describe(EventProducer.name, () => {
       ce_traceparent: event.traceparent,
       'content-type': 'application/json',
     });
+  });
+
+  it('stamps the current flow on events that carry none, whatever their topic', async () => {
+    const { fake, sut } = setup();
+    const trace = newTrace();
+
+    await runWithCorrelation(
+      'ingest-1',
+      () =>
+        sut.sendEvents([
+          { topic: 'a', event: aDetection('cam-1') },
+          { topic: 'b', event: aDetection('cam-2') },
+        ]),
+      trace,
+    );
+
+    const headers = fake.batches[0].topicMessages?.flatMap((t) => t.messages.map((m) => m.headers));
+    expect(headers).toEqual([
+      expect.objectContaining({ ce_correlationid: 'ingest-1', ce_traceparent: formatTraceparent(trace) }),
+      expect.objectContaining({ ce_correlationid: 'ingest-1', ce_traceparent: formatTraceparent(trace) }),
+    ]);
   });
 
   it('groups records by topic in one request and connects once', async () => {

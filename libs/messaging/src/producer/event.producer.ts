@@ -1,6 +1,13 @@
 import { encodeKafkaMessage, type IocEvent } from '@ioc/contracts';
 import { Partitioners, type Kafka, type Producer, type TopicMessages } from 'kafkajs';
+import { withTraceContext } from './event-trace';
 import { RecordSender, type OutboundRecord } from './record-sender';
+
+/** An event and the (suffixed) topic it goes to. */
+export interface TopicEvent {
+  topic: string;
+  event: IocEvent;
+}
 
 /**
  * Publishes events and pre-encoded records with an idempotent producer: `acks=all`, one request in flight
@@ -45,8 +52,19 @@ export class EventProducer extends RecordSender {
    * Publishes `events` to `topic` in CloudEvents binary mode (key = subject = aggregate id; correlation id
    * and traceparent travel as `ce_` headers). Resolves after the broker acknowledged every record.
    */
-  async send(topic: string, events: readonly IocEvent[]): Promise<void> {
-    await this.sendRecords(events.map((event) => ({ topic, ...encodeKafkaMessage(event, 'binary') })));
+  send(topic: string, events: readonly IocEvent[]): Promise<void> {
+    return this.sendEvents(events.map((event) => ({ topic, event })));
+  }
+
+  /**
+   * Publishes events to their topics like {@link EventProducer.send}, in one request. An event without a
+   * `correlationid` or `traceparent` gets the current flow's (see {@link withTraceContext}).
+   */
+  async sendEvents(routed: readonly TopicEvent[]): Promise<void> {
+    const events = withTraceContext(routed.map(({ event }) => event));
+    await this.sendRecords(
+      routed.map(({ topic }, i) => ({ topic, ...encodeKafkaMessage(events[i], 'binary') })),
+    );
   }
 
   override async sendRecords(records: readonly OutboundRecord[]): Promise<void> {

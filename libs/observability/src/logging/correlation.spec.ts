@@ -2,10 +2,13 @@ import {
   correlationIdFrom,
   correlationLogFields,
   currentCorrelationId,
+  currentTraceparent,
   isValidCorrelationId,
   runWithCorrelation,
   runWithRequestCorrelation,
+  traceFrom,
 } from './correlation';
+import { formatTraceparent, newTrace, parseTraceparent } from './trace-context';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -67,9 +70,51 @@ describe(runWithCorrelation.name, () => {
   });
 
   it('feeds log lines outside a request logger, not inside one (no duplicate key)', () => {
-    expect(runWithCorrelation('job-7', correlationLogFields)).toEqual({ correlationId: 'job-7' });
-    expect(runWithRequestCorrelation('req-7', correlationLogFields)).toEqual({});
-    expect(runWithRequestCorrelation('req-7', currentCorrelationId)).toBe('req-7');
+    const trace = newTrace();
+
+    expect(runWithCorrelation('job-7', correlationLogFields, trace)).toEqual({
+      correlationId: 'job-7',
+      traceId: trace.traceId,
+      spanId: trace.spanId,
+    });
+    expect(runWithRequestCorrelation('req-7', trace, correlationLogFields)).toEqual({});
+    expect(runWithRequestCorrelation('req-7', trace, currentCorrelationId)).toBe('req-7');
     expect(correlationLogFields()).toEqual({});
+  });
+
+  it('carries the trace context given, or a new trace', () => {
+    const trace = newTrace();
+
+    expect(runWithCorrelation('job-8', currentTraceparent, trace)).toBe(formatTraceparent(trace));
+    expect(parseTraceparent(runWithCorrelation('job-9', currentTraceparent))).toBeDefined();
+    expect(currentTraceparent()).toBeUndefined();
+  });
+});
+
+describe(traceFrom.name, () => {
+  const caller = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+
+  it("continues the caller's trace in a span of the request's own", () => {
+    const sut = traceFrom({ headers: { traceparent: caller } });
+
+    expect(sut).toMatchObject({ traceId: '4bf92f3577b34da6a3ce929d0e0e4736', sampled: true });
+    expect(sut.spanId).not.toBe('00f067aa0ba902b7');
+  });
+
+  it.each([
+    ['absent', undefined],
+    ['malformed', '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7'],
+    ['all-zero', '00-00000000000000000000000000000000-00f067aa0ba902b7-01'],
+  ])('starts a new trace when the header is %s', (_, header) => {
+    const sut = traceFrom({ headers: { traceparent: header } });
+
+    expect(sut.traceId).not.toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+    expect(parseTraceparent(formatTraceparent(sut))).toEqual(sut);
+  });
+
+  it('gives the same context for the same request, whoever asks first', () => {
+    const req = { headers: { traceparent: caller } };
+
+    expect(traceFrom(req)).toBe(traceFrom(req));
   });
 });

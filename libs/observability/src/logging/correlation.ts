@@ -1,6 +1,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import {
+  continueTrace,
+  formatTraceparent,
+  newTrace,
+  type TraceContext,
+  TRACEPARENT_HEADER,
+} from './trace-context';
 
 /** The HTTP header carrying the correlation id in and out. */
 export const CORRELATION_ID_HEADER = 'x-correlation-id';
@@ -11,12 +18,14 @@ const VALID_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
 interface CorrelationStore {
   correlationId: string;
+  trace: TraceContext;
   /** True when the request logger already binds the id, so the log mixin must not repeat it. */
   boundByRequestLogger: boolean;
 }
 
 const storage = new AsyncLocalStorage<CorrelationStore>();
 const requestIds = new WeakMap<object, string>();
+const requestTraces = new WeakMap<object, TraceContext>();
 
 /** True when `id` may be adopted as a correlation id. */
 export function isValidCorrelationId(id: unknown): id is string {
@@ -43,16 +52,34 @@ export function correlationIdFrom(req: { headers: IncomingHttpHeaders }): string
 }
 
 /**
- * Runs `fn` with `correlationId` as the current correlation id for everything it calls,
- * synchronously or asynchronously: log lines, the outbox, Kafka consumers' handlers.
+ * The trace context of an HTTP request: a child span of the caller's `traceparent` when valid, otherwise
+ * a new trace. Stable for the lifetime of the request object, whoever asks first.
  */
-export function runWithCorrelation<T>(correlationId: string, fn: () => T): T {
-  return storage.run({ correlationId, boundByRequestLogger: false }, fn);
+export function traceFrom(req: { headers: IncomingHttpHeaders }): TraceContext {
+  let trace = requestTraces.get(req);
+  if (trace === undefined) {
+    trace = continueTrace(req.headers[TRACEPARENT_HEADER]);
+    requestTraces.set(req, trace);
+  }
+  return trace;
 }
 
-/** Like {@link runWithCorrelation}, for the HTTP middleware whose request logger already binds the id. */
-export function runWithRequestCorrelation<T>(correlationId: string, fn: () => T): T {
-  return storage.run({ correlationId, boundByRequestLogger: true }, fn);
+/**
+ * Runs `fn` with `correlationId` and `trace` (by default a new trace) as the current context of everything
+ * it calls, synchronously or asynchronously: log lines, the outbox and the producer (which stamp them on
+ * the events they write), Kafka consumers' handlers.
+ */
+export function runWithCorrelation<T>(
+  correlationId: string,
+  fn: () => T,
+  trace: TraceContext = newTrace(),
+): T {
+  return storage.run({ correlationId, trace, boundByRequestLogger: false }, fn);
+}
+
+/** Like {@link runWithCorrelation}, for the HTTP middleware whose request logger already binds the ids. */
+export function runWithRequestCorrelation<T>(correlationId: string, trace: TraceContext, fn: () => T): T {
+  return storage.run({ correlationId, trace, boundByRequestLogger: true }, fn);
 }
 
 /** The correlation id of the current async context, if any. */
@@ -60,8 +87,26 @@ export function currentCorrelationId(): string | undefined {
   return storage.getStore()?.correlationId;
 }
 
-/** Fields the root logger adds to each line written outside a request logger (Kafka handlers, jobs). */
-export function correlationLogFields(): { correlationId?: string } {
+/** The `traceparent` of the current async context's span, if any. */
+export function currentTraceparent(): string | undefined {
   const store = storage.getStore();
-  return store && !store.boundByRequestLogger ? { correlationId: store.correlationId } : {};
+  return store && formatTraceparent(store.trace);
+}
+
+/** The ids a log line carries to tie it to its flow and its span. */
+export interface CorrelationLogFields {
+  correlationId?: string;
+  traceId?: string;
+  spanId?: string;
+}
+
+/** The log fields of a correlation id and trace context. */
+export function logFieldsOf(correlationId: string, trace: TraceContext): CorrelationLogFields {
+  return { correlationId, traceId: trace.traceId, spanId: trace.spanId };
+}
+
+/** Fields the root logger adds to each line written outside a request logger (Kafka handlers, jobs). */
+export function correlationLogFields(): CorrelationLogFields {
+  const store = storage.getStore();
+  return store && !store.boundByRequestLogger ? logFieldsOf(store.correlationId, store.trace) : {};
 }

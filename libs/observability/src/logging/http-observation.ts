@@ -1,7 +1,12 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { HttpMetrics } from '../metrics/http-metrics';
-import { CORRELATION_ID_HEADER, correlationIdFrom, runWithRequestCorrelation } from './correlation';
+import {
+  CORRELATION_ID_HEADER,
+  correlationIdFrom,
+  runWithRequestCorrelation,
+  traceFrom,
+} from './correlation';
 
 const observed = new WeakSet<object>();
 
@@ -28,13 +33,17 @@ export class HttpObservation {
   }
 }
 
-/** Applies {@link HttpObservation} to every route and runs the rest of the request in its correlation context. */
+/**
+ * Applies {@link HttpObservation} to every route and runs the rest of the request in its correlation id
+ * and trace context (a child span of the caller's valid `traceparent`, or a new trace), which the outbox
+ * and the producer stamp on the events the request causes.
+ */
 @Injectable()
 export class HttpObservationMiddleware implements NestMiddleware {
   constructor(private readonly observation: HttpObservation) {}
 
   use(req: Request, res: Response, next: NextFunction): void {
     const { correlationId } = this.observation.begin(req, res);
-    runWithRequestCorrelation(correlationId, next);
+    runWithRequestCorrelation(correlationId, traceFrom(req), next);
   }
 }

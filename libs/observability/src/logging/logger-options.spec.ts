@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { Writable } from 'node:stream';
 import { runWithCorrelation } from './correlation';
+import { newTrace } from './trace-context';
 import { createRootLogger } from './logger-options';
 
 function capture(): { stream: Writable; lines: () => Record<string, unknown>[] } {
@@ -66,6 +67,20 @@ describe(createRootLogger.name, () => {
     sut.info('idle');
 
     expect(out.lines().map((line) => line.correlationId)).toEqual(['evt-42', undefined]);
+  });
+
+  it('adds the trace and span ids of the current context', () => {
+    const out = capture();
+    const sut = createRootLogger({ service: 'kpi', destination: out.stream });
+    const trace = newTrace();
+
+    runWithCorrelation('evt-43', () => sut.info('consumed'), trace);
+
+    expect(out.lines()[0]).toMatchObject({
+      correlationId: 'evt-43',
+      traceId: trace.traceId,
+      spanId: trace.spanId,
+    });
   });
 
   it('drops query parameters and database details from errors', () => {

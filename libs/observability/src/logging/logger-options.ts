@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import type { Options } from 'pino-http';
 import type { LogLevel } from '../config/env';
-import { correlationIdFrom, correlationLogFields } from './correlation';
+import { correlationIdFrom, correlationLogFields, logFieldsOf, traceFrom } from './correlation';
 import { redact, redactHeaders, redactUrl } from './redact';
 import { serializeError } from './serialize-error';
 
@@ -45,12 +45,12 @@ interface SerializedRequest {
   params?: unknown;
 }
 
-/** pino-http options: request id, correlation id, status-driven level, redacted request/response. */
+/** pino-http options: request id, correlation and trace ids, status-driven level, redacted request/response. */
 export function httpLoggerOptions(logger: Logger): Options {
   return {
     logger,
     genReqId: () => randomUUID(),
-    customProps: (req: IncomingMessage) => ({ correlationId: correlationIdFrom(req) }),
+    customProps: (req: IncomingMessage) => logFieldsOf(correlationIdFrom(req), traceFrom(req)),
     customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
       error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
     autoLogging: { ignore: (req: IncomingMessage) => QUIET_PATHS.test(req.url ?? '') },

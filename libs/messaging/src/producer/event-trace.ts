@@ -1,0 +1,42 @@
+import type { IocEvent } from '@ioc/contracts';
+import {
+  continueTrace,
+  currentCorrelationId,
+  currentTraceparent,
+  formatTraceparent,
+  newCorrelationId,
+  newTrace,
+  runWithCorrelation,
+} from '@ioc/observability';
+
+/**
+ * `events` with the current flow's correlation id and `traceparent` (docs/architecture.md, "Tracing across
+ * Kafka") wherever the caller set none: those of the HTTP request or the consumed event being handled.
+ * Outside any flow (a timer), the events of one call start a flow of their own, so every event carries both.
+ */
+export function withTraceContext<E extends IocEvent>(events: readonly E[]): E[] {
+  let correlationid = currentCorrelationId();
+  let traceparent = currentTraceparent();
+  if (correlationid === undefined || traceparent === undefined) {
+    correlationid = newCorrelationId();
+    traceparent = formatTraceparent(newTrace());
+  }
+  return events.map((event) =>
+    event.correlationid !== undefined && event.traceparent !== undefined
+      ? event
+      : {
+          ...event,
+          correlationid: event.correlationid ?? correlationid,
+          traceparent: event.traceparent ?? traceparent,
+        },
+  );
+}
+
+/**
+ * Runs `fn`, the handling of a consumed `event`, in the event's flow: its correlation id (a new one when it
+ * has none) and a new span whose parent is the event's `traceparent` (a new trace when it has none or an
+ * invalid one). Log lines written meanwhile, and the events the handling writes, carry them.
+ */
+export function runInEventContext<T>(event: Pick<IocEvent, 'correlationid' | 'traceparent'>, fn: () => T): T {
+  return runWithCorrelation(event.correlationid ?? newCorrelationId(), fn, continueTrace(event.traceparent));
+}
