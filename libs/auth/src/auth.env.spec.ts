@@ -65,7 +65,11 @@ describe('authEnv', () => {
       'none',
       'AUTH_ALGORITHMS must list only RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA',
     ],
-    ['AUTH_CLOCK_TOLERANCE', '1h', 'AUTH_CLOCK_TOLERANCE must be a duration such as 500ms, 30s, 5m or 1h'],
+    [
+      'AUTH_CLOCK_TOLERANCE',
+      '1h',
+      'AUTH_CLOCK_TOLERANCE must be a duration such as 500ms, 30s, 5m or 1h of at most 5m',
+    ],
     ['AUTH_JWKS_URL', 'ftp://idp/jwks', 'AUTH_JWKS_URL must be a URL (https or http)'],
     [
       'AUTH_ROLES_CLAIM',

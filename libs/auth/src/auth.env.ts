@@ -44,18 +44,26 @@ const requiredForJwks = (variable: string) => ({
  */
 export const authEnv = z
   .object({
+    /** `dev`: the local development issuer (refused in production); `jwks`: the identity provider's keys. */
     AUTH_MODE: z.enum(['dev', 'jwks'], { error: 'must be dev or jwks' }).default('dev'),
+    /** Where the identity provider publishes its signing keys. */
     AUTH_JWKS_URL: envUrl(['https:', 'http:']).optional(),
+    /** The `iss` every token must carry. */
     AUTH_ISSUER: z.string().min(1).optional(),
+    /** Accepted `aud` values. */
     AUTH_AUDIENCE: envList().optional(),
+    /** JWS algorithms accepted (asymmetric only). */
     AUTH_ALGORITHMS: algorithms.default(['RS256', 'ES256']),
+    /** Clock skew allowed on `exp` and `nbf`. */
     AUTH_CLOCK_TOLERANCE: envDuration({ max: 300_000 }).default(30_000),
+    /** Dotted path of the roles claim (`realm_access.roles` for Keycloak). */
     AUTH_ROLES_CLAIM: z
       .string()
       .regex(/^[A-Za-z0-9_:-]+(\.[A-Za-z0-9_:-]+)*$/, {
         error: 'must be a dotted claim path such as realm_access.roles',
       })
       .default('roles'),
+    /** Where the development issuer keeps its key pair (`npm run token` reads it too). */
     AUTH_DEV_KEYS_DIR: z.string().min(1).default('.run/keys'),
   })
   .refine(

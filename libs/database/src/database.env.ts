@@ -9,7 +9,9 @@ import { SCHEMA_NAME } from './schema';
  */
 export function databaseEnv(defaultSchema: string) {
   return z.object({
+    /** PostgreSQL connection URL (its password never appears in logs or errors). */
     DATABASE_URL: envUrl(['postgres:', 'postgresql:']),
+    /** The service's own Postgres schema. */
     DB_SCHEMA: z
       .string()
       .regex(SCHEMA_NAME, { error: 'must be a lower-case Postgres identifier of at most 63 characters' })

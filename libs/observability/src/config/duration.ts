@@ -12,3 +12,13 @@ export function parseDuration(text: string): number | undefined {
   if (!match) return undefined;
   return Math.round(Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS]);
 }
+
+/**
+ * Writes milliseconds as the largest whole unit that `parseDuration` reads back (`86400000` → `1d`,
+ * `90000` → `90s`); bare milliseconds when no unit divides it.
+ */
+export function formatDuration(ms: number): string {
+  const units = Object.entries(UNIT_MS).sort(([, a], [, b]) => b - a);
+  const unit = units.find(([, size]) => ms > 0 && Number.isInteger(ms) && ms % size === 0);
+  return unit ? `${ms / unit[1]}${unit[0]}` : String(ms);
+}

@@ -20,7 +20,7 @@ describe(describeEnv.name, () => {
     expect(Object.fromEntries(sut.map((setting) => [setting.name, setting.default]))).toEqual({
       WEEK: '7d',
       HALF_MINUTE: '30s',
-      ODD: '1500',
+      ODD: '1500ms',
       NEVER: '0',
       PORT: '3000',
       ENABLED: 'true',

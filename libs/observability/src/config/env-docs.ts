@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
+import { formatDuration } from './duration';
 
 /** One environment variable of a config schema, as a README's settings table shows it. */
 export interface EnvSetting {
@@ -18,12 +19,6 @@ const PROBES = ['', 'x'];
 // env.ts phrases its messages as predicates, which loadConfig prefixes with the variable's name; zod's own
 // ("Too small: expected …") are not worth quoting.
 const PREDICATE = /^(must|is|should) /;
-const UNITS: readonly [number, string][] = [
-  [86_400_000, 'd'],
-  [3_600_000, 'h'],
-  [60_000, 'm'],
-  [1_000, 's'],
-];
 const LONGEST_DEFAULT = 60;
 
 /**
@@ -144,9 +139,7 @@ function crossFieldRules(schema: z.ZodObject): Map<string, string[]> {
 function spellDefault(name: string, inner: z.ZodType, value: unknown): string {
   const candidates: string[] = [];
   if (typeof value === 'number') {
-    const unit = UNITS.find(([ms]) => value > 0 && Number.isInteger(value) && value % ms === 0);
-    if (unit) candidates.push(`${value / unit[0]}${unit[1]}`);
-    candidates.push(String(value));
+    candidates.push(formatDuration(value), String(value));
   } else if (typeof value === 'string' || typeof value === 'boolean') {
     candidates.push(String(value));
   } else if (Array.isArray(value) && value.every((item) => typeof item === 'string')) {

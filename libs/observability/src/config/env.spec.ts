@@ -70,7 +70,13 @@ describe(envDuration.name, () => {
   it('parses to milliseconds within bounds', () => {
     expect(parse(envDuration({ min: 1_000, max: 60_000 }), '30s')).toBe(30_000);
     expect(parse(envDuration({ min: 1_000 }), '10ms')).toBe(
-      'must be a duration such as 500ms, 30s, 5m or 1h',
+      'must be a duration such as 500ms, 30s, 5m or 1h of at least 1s',
+    );
+    expect(parse(envDuration({ min: 60_000, max: 365 * 86_400_000 }), '10s')).toBe(
+      'must be a duration such as 500ms, 30s, 5m or 1h between 1m and 365d',
+    );
+    expect(parse(envDuration({ max: 90_000 }), 'soon')).toBe(
+      'must be a duration such as 500ms, 30s, 5m or 1h of at most 90s',
     );
   });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDuration } from './duration';
+import { formatDuration, parseDuration } from './duration';
 
 // Environment variables are strings; these fragments turn them into typed values with messages
 // phrased as predicates, so loadConfig can say "PORT must be an integer between 1 and 65535".
@@ -46,7 +46,15 @@ export function envBool() {
 
 /** A duration (`500ms`, `30s`, `5m`, `1h`, `1d`, or bare milliseconds) parsed to milliseconds. */
 export function envDuration({ min, max }: { min?: number; max?: number } = {}) {
-  return fromString('must be a duration such as 500ms, 30s, 5m or 1h', (text) => {
+  const range =
+    min !== undefined && max !== undefined
+      ? ` between ${formatDuration(min)} and ${formatDuration(max)}`
+      : min !== undefined
+        ? ` of at least ${formatDuration(min)}`
+        : max !== undefined
+          ? ` of at most ${formatDuration(max)}`
+          : '';
+  return fromString(`must be a duration such as 500ms, 30s, 5m or 1h${range}`, (text) => {
     const ms = parseDuration(text);
     if (ms === undefined) return undefined;
     return (min === undefined || ms >= min) && (max === undefined || ms <= max) ? ms : undefined;
@@ -100,18 +108,25 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
  * `commonEnv.extend({ PORT: envInt({ min: 1, max: 65535 }).default(3001), ... })`.
  */
 export const commonEnv = z.object({
+  /** `production` refuses development shortcuts (the local token issuer). */
   NODE_ENV: nodeEnvVar,
+  /** Lowest level written to the JSON log. */
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  /** HTTP port. */
   PORT: envInt({ min: 1, max: 65535 }).default(3000),
+  /** Bootstrap brokers. */
   KAFKA_BROKERS: fromString('must be a comma-separated list of host:port', (text) => {
     const brokers = text.split(',').map((broker) => broker.trim());
     return brokers.every((broker) => BROKER.test(broker)) ? brokers : undefined;
   }),
+  /** kafkajs client id; the service's name by default. */
   KAFKA_CLIENT_ID: z.string().min(1).optional(),
+  /** Appended to every topic name and consumer group id, to isolate an environment or a test run. */
   IOC_TOPIC_SUFFIX: z
     .string()
     .regex(/^[a-z0-9_-]+$/, { error: 'must contain only a-z, 0-9, _ and -' })
     .optional(),
+  /** The city's zone: day and month boundaries of KPIs, local hours of rules. */
   CITY_TIMEZONE: z
     .string()
     .refine(isTimeZone, { error: 'must be an IANA time zone such as Asia/Ho_Chi_Minh' })
