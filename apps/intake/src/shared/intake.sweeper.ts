@@ -1,3 +1,4 @@
+import { PeriodicTask } from '@ioc/database';
 import { describeError } from '@ioc/messaging';
 import {
   Injectable,
@@ -8,7 +9,6 @@ import {
 import { CameraStatusService } from '../cameras/camera-status.service';
 import { IntakeConfig } from '../config';
 import { IncidentsService } from '../incidents/incidents.service';
-import { PeriodicTask } from './periodic-task';
 
 /**
  * Runs the clock-driven rules every INTAKE_SWEEP_INTERVAL: quiet incidents clear, withheld updates go out,

@@ -1,5 +1,5 @@
 import { TOPIC_CATALOG, type TopicSpec } from '@ioc/contracts';
-import { qualifiedTable, schemaOf } from '@ioc/database';
+import { PeriodicTask, qualifiedTable, schemaOf } from '@ioc/database';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { silentLogger, type MessagingLogger } from '../logger';
 import { describeError } from '../messaging.errors';
@@ -64,7 +64,6 @@ export type PruneResult = { ran: true; deleted: number; batches: number } | { ra
 
 // Advisory locks are database-wide; the two-key form (namespace, schema) gives each schema its own lock.
 const PRUNER_LOCK_NAMESPACE = 'ioc.inbox-pruner';
-const MAX_BACKOFF_MS = 30 * 60 * 1000;
 
 /**
  * Deletes the inbox rows of one schema that are older than the retention, on a schedule, in bounded batches.
@@ -86,10 +85,8 @@ export class InboxPruner {
   private readonly intervalMs: number;
   private readonly logger: MessagingLogger;
   private readonly metrics = messagingMetrics();
-  private running = false;
   private stopping = false;
-  private loopDone: Promise<void> | undefined;
-  private wakeUp: (() => void) | undefined;
+  private readonly task: PeriodicTask;
 
   constructor(private readonly options: InboxPrunerOptions) {
     if (!Number.isSafeInteger(options.retentionMs) || options.retentionMs <= 0) {
@@ -102,23 +99,36 @@ export class InboxPruner {
     this.batchSize = options.batchSize ?? 5_000;
     this.intervalMs = options.intervalMs ?? 5 * 60 * 1000;
     this.logger = options.logger ?? silentLogger;
+    this.task = new PeriodicTask(
+      this.intervalMs,
+      async () => {
+        const result = await this.pruneOnce();
+        if (result.ran && result.deleted > 0) {
+          this.logger.info(
+            { schema: this.schema, deleted: result.deleted, batches: result.batches },
+            'inbox pruned',
+          );
+        }
+      },
+      (error) =>
+        this.logger.warn(
+          { schema: this.schema, error: describeError(error) },
+          'inbox pruning failed; retried at the next interval',
+        ),
+      { runAtStart: true },
+    );
   }
 
   /** Runs now and then every interval, in the background. */
   async start(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
     this.stopping = false;
-    this.loopDone = this.loop();
+    this.task.start();
   }
 
   /** Lets the batch in flight finish, then stops. */
   async stop(): Promise<void> {
-    if (!this.running) return;
-    this.running = false;
     this.stopping = true;
-    this.wakeUp?.();
-    await this.loopDone;
+    await this.task.stop();
   }
 
   /**
@@ -169,42 +179,5 @@ export class InboxPruner {
       }
       if (count < this.batchSize || this.stopping) return { deleted, batches };
     }
-  }
-
-  private async loop(): Promise<void> {
-    let failures = 0;
-    while (this.running) {
-      let pause = this.intervalMs;
-      try {
-        const result = await this.pruneOnce();
-        if (result.ran && result.deleted > 0) {
-          this.logger.info(
-            { schema: this.schema, deleted: result.deleted, batches: result.batches },
-            'inbox pruned',
-          );
-        }
-        failures = 0;
-      } catch (error) {
-        failures += 1;
-        pause = Math.min(MAX_BACKOFF_MS, this.intervalMs * 2 ** (failures - 1));
-        this.logger.warn(
-          { schema: this.schema, error: describeError(error), retryInMs: pause },
-          'inbox pruning failed; retried later',
-        );
-      }
-      await this.sleep(pause);
-    }
-  }
-
-  private async sleep(ms: number): Promise<void> {
-    if (!this.running) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.wakeUp = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-    this.wakeUp = undefined;
   }
 }

@@ -33,6 +33,18 @@ describe(PeriodicTask.name, () => {
     expect(task).toHaveBeenCalledTimes(2);
   });
 
+  it('runs at once when asked to, then every interval', async () => {
+    const task = jest.fn().mockResolvedValue(undefined);
+    const sut = new PeriodicTask(100, task, jest.fn(), { runAtStart: true });
+
+    sut.start();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(task).toHaveBeenCalledTimes(1);
+    await jest.advanceTimersByTimeAsync(100);
+    expect(task).toHaveBeenCalledTimes(2);
+    await sut.stop();
+  });
+
   it('waits for the run in flight on stop and runs no more', async () => {
     let finished = false;
     const task = jest.fn(async () => {
