@@ -4,3 +4,4 @@ export * from './intake-ingest';
 export * from './reports';
 export * from './openapi';
 export * from './isolation';
+export * from './http-fuzz';
