@@ -6,3 +6,4 @@ export * from './openapi';
 export * from './isolation';
 export * from './api-key-cli';
 export * from './settings-docs';
+export * from './http-fuzz';

@@ -15,6 +15,11 @@ export const HTTP_SERVICE_OPTIONS: HttpServiceOptions = {
     'Camera detections, heartbeats and traffic observations become incidents, camera status and road congestion; HTTP and NGSI-LD ingest for integrators.',
 };
 
+/** How main.ts (and the specs that boot the app) serve it with this config: ingest bodies may be larger. */
+export function httpServiceOptions(config: IntakeConfig): HttpServiceOptions {
+  return { ...HTTP_SERVICE_OPTIONS, maxBodyBytes: config.INGEST_MAX_BODY_BYTES };
+}
+
 @Module({})
 export class AppModule {
   static forRoot(config: IntakeConfig): DynamicModule {

@@ -16,6 +16,18 @@ export const HTTP_SERVICE_OPTIONS: HttpServiceOptions = {
     'confirmation and rating; Open311 GeoReport v2 at /open311/v2.',
 };
 
+/** A multipart submission besides its photos: the report field and the parts' headers (see reports.module.ts). */
+const MULTIPART_OVERHEAD_BYTES = 512 * 1024;
+
+/** How main.ts (and the specs that boot the app) serve it with this config. */
+export function httpServiceOptions(config: ReportsConfig): HttpServiceOptions {
+  return {
+    ...HTTP_SERVICE_OPTIONS,
+    jsonLimit: config.REPORTS_JSON_LIMIT,
+    maxBodyBytes: config.REPORTS_MAX_PHOTOS * config.REPORTS_MAX_PHOTO_BYTES + MULTIPART_OVERHEAD_BYTES,
+  };
+}
+
 @Module({})
 export class AppModule {
   /** `options.logDestination` lets a test read every log line the service writes. */

@@ -26,7 +26,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { escapeIdentifier } from 'pg';
 import { DataSource } from 'typeorm';
-import { AppModule } from '../src/app.module';
+import { AppModule, httpServiceOptions } from '../src/app.module';
 import { reportsEnv } from '../src/config';
 import { ReferenceDataRepository } from '../src/reference/reference-data.repository';
 import { TypeOrmUnitOfWork } from '@ioc/database';
@@ -82,11 +82,10 @@ export async function startReportsApp(env: Record<string, string> = {}): Promise
     ...env,
   });
   const logs = captureLogs();
-  const app = await createHttpService(AppModule.forRoot(config, { logDestination: logs.stream }), {
-    title: 'reports',
-    description: 'reports',
-    jsonLimit: config.REPORTS_JSON_LIMIT,
-  });
+  const app = await createHttpService(
+    AppModule.forRoot(config, { logDestination: logs.stream }),
+    httpServiceOptions(config),
+  );
   await app.init();
   const dataSource = app.get(DataSource);
   await seedCityData(new TypeOrmUnitOfWork(dataSource), CITY_DIR, new ReferenceDataRepository());

@@ -37,6 +37,8 @@ export {
   ValidationFailedError,
 } from './errors/ioc-error';
 export { fieldErrorsOf, iocValidationPipe } from './errors/validation';
+export { DecimalNumber, decimalNumber } from './errors/decimal-number';
+export { hasUnstorableText, MAX_INPUT_DEPTH, unsafeInputFields } from './errors/input-safety';
 export {
   HealthModule,
   type HealthModuleAsyncOptions,
@@ -67,3 +69,4 @@ export { UNMATCHED_ROUTE } from './metrics/http-metrics';
 export { ObservabilityModule, type ObservabilityOptions } from './observability.module';
 export { PUBLIC_ROUTE, PublicRoute } from './public-route';
 export { createHttpService, type HttpServiceOptions, openApiDocument } from './bootstrap/http-service';
+export { byteSize, jsonBodyParser, type JsonBodyParserOptions } from './bootstrap/request-body';

@@ -1,6 +1,6 @@
+import { jsonBodyParser } from '@ioc/observability';
 import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import { CONSTANTS } from 'cloudevents';
-import { json } from 'express';
 import { CloudEventsIngestController } from './cloudevents/cloudevents-ingest.controller';
 import { IngestConfig, type IngestEnv, ingestEnv } from './ingest.config';
 import { IngestPublisher, KafkaIngestPublisher } from './ingest.publisher';
@@ -14,7 +14,7 @@ import { NgsiLdController } from './ngsi/ngsi-ld.controller';
 export type IngestModuleConfig = IngestEnv & { IOC_TOPIC_SUFFIX?: string };
 
 // The service-wide JSON parser (createHttpService) reads only application/json; these routes also take the
-// CloudEvents and JSON-LD media types, with a limit of their own.
+// CloudEvents and JSON-LD media types, with a limit of their own and the same strictness (UTF-8, depth).
 const EXTRA_JSON_TYPES = [CONSTANTS.MIME_CE_JSON, CONSTANTS.MIME_CE_BATCH, 'application/ld+json'];
 
 /**
@@ -50,7 +50,7 @@ export class IngestModule implements NestModule {
 
   configure(consumer: MiddlewareConsumer): void {
     consumer
-      .apply(json({ type: EXTRA_JSON_TYPES, limit: this.config.INGEST_MAX_BODY_BYTES }))
+      .apply(jsonBodyParser({ type: EXTRA_JSON_TYPES, limit: this.config.INGEST_MAX_BODY_BYTES }))
       .forRoutes(CloudEventsIngestController, NgsiLdController);
   }
 }

@@ -50,6 +50,57 @@ describe(iocValidationPipe.name, () => {
     expect(error.fields).toContainEqual({ field: 'phone', message: 'property phone should not exist' });
   });
 
+  it('refuses a value nested 10,000 deep before any recursive step can overflow the stack', async () => {
+    let deep: unknown = 'leaf';
+    for (let i = 0; i < 10_000; i++) deep = [deep];
+
+    const error = await rejectionOf({ title: 'ok', location: { lat: 1 }, extra: deep });
+
+    expect(error.fields).toEqual([
+      {
+        field:
+          'extra.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0',
+        message: expect.stringContaining('nested deeper than 64 levels'),
+      },
+    ]);
+  });
+
+  it.each([
+    ['a body field', { title: 'a\u0000b', location: { lat: 1 } }, 'title'],
+    ['a nested field', { title: 'ok', location: { lat: 1 }, reporter: { name: '\uD83D' } }, 'reporter.name'],
+    ['a property name', { title: 'ok', location: { lat: 1 }, ['x\u0000']: 1 }, 'x\\u0000'],
+    [
+      '__proto__',
+      JSON.parse('{"title":"ok","location":{"lat":1},"__proto__":{"polluted":true}}'),
+      '__proto__',
+    ],
+    ['hasOwnProperty', { title: 'ok', location: { lat: 1 }, hasOwnProperty: 1 }, 'hasOwnProperty'],
+  ])('refuses %s that no service should see, naming it', async (_case, body, field) => {
+    const error = await rejectionOf(body);
+
+    expect(error.fields).toEqual([{ field, message: expect.any(String) }]);
+  });
+
+  it('checks path parameters and queries by their name', async () => {
+    const sut = iocValidationPipe();
+
+    const thrown = await sut
+      .transform('a\u0000', { type: 'param', data: 'id', metatype: String })
+      .catch((e: unknown) => e);
+
+    expect(thrown).toBeInstanceOf(ValidationFailedError);
+    expect((thrown as ValidationFailedError).fields).toEqual([
+      { field: 'id', message: 'id must not contain U+0000 or an unpaired surrogate' },
+    ]);
+  });
+
+  it('leaves values of custom decorators (the principal, uploaded files) alone', async () => {
+    const sut = iocValidationPipe();
+    const principal = { subject: 'a\u0000' };
+
+    await expect(sut.transform(principal, { type: 'custom' })).resolves.toBe(principal);
+  });
+
   it('transforms a valid body into its DTO', async () => {
     const sut = iocValidationPipe();
 

@@ -36,6 +36,15 @@ describe(decodeHttpEvents.name, () => {
     expect(result.ok && result.event.subject).toBe('cam-Đ');
   });
 
+  it.each(['cam-%00', '%00', 'x%00y'])('refuses a header value decoding to U+0000 (%s)', (subject) => {
+    const [result] = sut('binary', { headers: { ...binaryHeaders, 'ce-subject': subject }, body: data });
+    expect(result).toEqual({
+      ok: false,
+      reason: 'envelope.invalid',
+      detail: 'header ce-subject holds U+0000 or an unpaired surrogate',
+    });
+  });
+
   it('never invents a missing id, unlike the SDK', () => {
     const { 'ce-id': _id, ...headers } = binaryHeaders;
     const [result] = sut('binary', { headers, body: data });

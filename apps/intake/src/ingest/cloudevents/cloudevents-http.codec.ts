@@ -1,4 +1,5 @@
 import { decodeKafkaMessage, DecodeFailureReasons, type IocEvent } from '@ioc/contracts';
+import { hasUnstorableText } from '@ioc/observability';
 import { CONSTANTS } from 'cloudevents';
 import type { IncomingHttpHeaders } from 'node:http';
 
@@ -75,6 +76,13 @@ function decodeBinary(httpHeaders: IncomingHttpHeaders, body: unknown): DecodedH
     const decoded = percentDecoded(value);
     if (decoded === undefined) {
       return failure(DecodeFailureReasons.envelopeInvalid, `header ${name} is not valid percent-encoding`);
+    }
+    // `%00` decodes to U+0000, which the key and attributes cannot carry into the services' text columns.
+    if (hasUnstorableText(decoded)) {
+      return failure(
+        DecodeFailureReasons.envelopeInvalid,
+        `header ${name} holds U+0000 or an unpaired surrogate`,
+      );
     }
     headers[`ce_${name.slice(CONSTANTS.EXTENSIONS_PREFIX.length)}`] = decoded;
   }

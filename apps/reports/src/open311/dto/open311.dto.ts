@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { DecimalNumber } from '@ioc/observability';
+import { Transform } from 'class-transformer';
 import {
   IsEmail,
   IsIn,
@@ -52,14 +53,14 @@ export class Open311CreateRequestDto {
   service_code!: string;
 
   @ApiProperty({ minimum: -90, maximum: 90 })
-  @Type(() => Number)
+  @DecimalNumber()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(-90)
   @Max(90)
   lat!: number;
 
   @ApiProperty({ minimum: -180, maximum: 180 })
-  @Type(() => Number)
+  @DecimalNumber()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(-180)
   @Max(180)

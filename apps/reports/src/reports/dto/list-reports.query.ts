@@ -1,6 +1,6 @@
 import { REPORT_STATUSES, type ReportStatus } from '@ioc/contracts';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { DecimalNumber } from '@ioc/observability';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { IDENTIFIER } from './create-report.dto';
 
@@ -27,7 +27,7 @@ export class ListReportsQuery {
 
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
   @IsOptional()
-  @Type(() => Number)
+  @DecimalNumber()
   @IsInt()
   @Min(1)
   @Max(200)
@@ -35,7 +35,7 @@ export class ListReportsQuery {
 
   @ApiPropertyOptional({ minimum: 0, maximum: 100000, default: 0 })
   @IsOptional()
-  @Type(() => Number)
+  @DecimalNumber()
   @IsInt()
   @Min(0)
   @Max(100000)
