@@ -27,6 +27,35 @@ export async function postgresAnswers(url) {
   }
 }
 
+const ownUrlOf = (port) => `postgres://postgres@127.0.0.1:${port}/postgres`;
+
+/**
+ * The URL of a Postgres that answers, looked for as `npm start` does: DATABASE_URL, then the probe URL
+ * (127.0.0.1:5432), then the one this project starts on IOC_PG_PORT. Undefined when none answers.
+ */
+export async function findPostgres({
+  port = Number(process.env.IOC_PG_PORT ?? DEFAULT_PORT),
+  probeUrl = process.env.IOC_PG_PROBE_URL ?? DEFAULT_PROBE_URL,
+} = {}) {
+  const fromEnv = process.env.DATABASE_URL;
+  if (fromEnv) {
+    if (await postgresAnswers(fromEnv)) {
+      say(`using DATABASE_URL ${maskUrl(fromEnv)}`);
+      return fromEnv;
+    }
+    say(`DATABASE_URL ${maskUrl(fromEnv)} does not answer; looking further`);
+  }
+  if (await postgresAnswers(probeUrl)) {
+    say(`found Postgres at ${hostOf(probeUrl)}`);
+    return probeUrl;
+  }
+  if (await postgresAnswers(ownUrlOf(port))) {
+    say(`found Postgres at 127.0.0.1:${port} (started earlier by this project)`);
+    return ownUrlOf(port);
+  }
+  return undefined;
+}
+
 /**
  * Finds or starts PostgreSQL and says in one line which one is used: `DATABASE_URL` if it answers, else
  * `probeUrl` (the machine's usual 127.0.0.1:5432), else one this project started earlier on `port`, else it
@@ -40,29 +69,20 @@ export async function ensurePostgres({
   logFile = path.join(LOG_DIR, 'postgres.log'),
 } = {}) {
   const notStarted = (url) => ({ url, started: false, binDir: undefined, dataDir: undefined, stop: noop });
-  const fromEnv = process.env.DATABASE_URL;
-  if (fromEnv) {
-    if (await postgresAnswers(fromEnv)) {
-      say(`using DATABASE_URL ${maskUrl(fromEnv)}`);
-      return notStarted(fromEnv);
-    }
-    say(`DATABASE_URL ${maskUrl(fromEnv)} does not answer; looking further`);
-  }
-  if (await postgresAnswers(probeUrl)) {
-    say(`found Postgres at ${hostOf(probeUrl)}`);
-    return notStarted(probeUrl);
-  }
-  const ownUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  if (await postgresAnswers(ownUrl)) {
-    say(`found Postgres at 127.0.0.1:${port} (started earlier by this project)`);
-    return notStarted(ownUrl);
-  }
+  const found = await findPostgres({ port, probeUrl });
+  if (found) return notStarted(found);
 
   const binDir = findDebianBinaries();
   const server = { binDir, dataDir };
   await startServer({ ...server, port, logFile });
   say(`started Postgres from ${binDir} on 127.0.0.1:${port} (data ${rel(dataDir)}, log ${rel(logFile)})`);
-  return { url: ownUrl, started: true, binDir, dataDir, stop: () => stopPostgres(server) };
+  return {
+    url: ownUrlOf(port),
+    started: true,
+    binDir,
+    dataDir,
+    stop: () => stopPostgres(server),
+  };
 }
 
 /** Stops a server started by {@link ensurePostgres} (also from another process, e.g. `infra down`). */
