@@ -26,7 +26,17 @@ describe('incident cursor', () => {
     ['a fractional time', base64url('[1.5,"x"]')],
     ['a time as a string', base64url('["2026-05-01T08:00:00Z","x"]')],
     ['a numeric id', base64url('[1777622400123,7]')],
+    ['a time past what a Date holds', base64url('[9000000000000000,"x"]')],
+    ['a time before the year 0000', base64url('[-8000000000000000,"x"]')],
+    ['a time after the year 9999', base64url('[253402300800000,"x"]')],
   ])('rejects %s as not issued by this API', (_, cursor) => {
     expect(() => decodeIncidentCursor(cursor)).toThrow(ValidationFailedError);
+  });
+
+  it('accepts the first and last instants of four-digit years', () => {
+    for (const at of ['0000-01-01T00:00:00.000Z', '9999-12-31T23:59:59.999Z']) {
+      const openedAt = new Date(at);
+      expect(decodeIncidentCursor(encodeIncidentCursor({ openedAt, id: 'x' })).openedAt).toEqual(openedAt);
+    }
   });
 });
