@@ -49,6 +49,7 @@ export class CameraStatusService {
    */
   async applyHeartbeats(tx: Tx, inputs: readonly HeartbeatInput[]): Promise<void> {
     const now = this.clock.now().getTime();
+    // Epoch milliseconds inside the fold; a camera's liveness takes a Date once, below.
     const latest = new Map<string, number>();
     for (const { eventId, data } of inputs) {
       const at = Date.parse(data.observedAt);
@@ -61,8 +62,10 @@ export class CameraStatusService {
     for (const [cameraId, at] of latest) {
       const camera = cameras.get(cameraId);
       if (!camera) throw new UnknownCameraError(cameraId);
-      camera.lastHeartbeatAt = Math.max(camera.lastHeartbeatAt ?? at, at);
-      const fresh = camera.lastHeartbeatAt >= now - this.config.INTAKE_CAMERA_OFFLINE_AFTER;
+      if (camera.lastHeartbeatAt === null || at > camera.lastHeartbeatAt.getTime()) {
+        camera.lastHeartbeatAt = new Date(at);
+      }
+      const fresh = camera.lastHeartbeatAt.getTime() >= now - this.config.INTAKE_CAMERA_OFFLINE_AFTER;
       if (camera.status !== 'online' && fresh) {
         const previous = camera.status;
         camera.status = 'online';
@@ -78,10 +81,15 @@ export class CameraStatusService {
 
   /** Takes silent cameras offline; returns how many. Safe with several instances. */
   async sweep(): Promise<number> {
-    const now = this.clock.now().getTime();
+    const now = this.clock.now();
     const after = this.config.INTAKE_CAMERA_OFFLINE_AFTER;
     return this.unitOfWork.run(async (tx) => {
-      const offline = await this.cameras.markSilentOffline(tx, now - after, after, SWEEP_BATCH);
+      const offline = await this.cameras.markSilentOffline(
+        tx,
+        new Date(now.getTime() - after),
+        after,
+        SWEEP_BATCH,
+      );
       await this.cameras.recordChanges(
         tx,
         offline.map((c) => ({ cameraId: c.id, status: 'offline', at: c.statusSince ?? now })),
@@ -99,7 +107,7 @@ export class CameraStatusService {
   async uptime(from: Date, to: Date): Promise<UptimeReport> {
     const end = Math.min(to.getTime(), this.clock.now().getTime());
     const span = Math.max(end - from.getTime(), 0);
-    const rows = await this.unitOfWork.run((tx) => this.cameras.onlineTime(tx, from.getTime(), end));
+    const rows = await this.unitOfWork.run((tx) => this.cameras.onlineTime(tx, from, new Date(end)));
     const cameras = rows.map((r) => ({ ...r, uptime: span === 0 ? 0 : r.onlineMs / span }));
     const units = new Map<string, { cameras: number; onlineMs: number }>();
     for (const camera of cameras) {
@@ -125,20 +133,18 @@ export class CameraStatusService {
   }
 
   private statusEvent(camera: CameraLiveness, previous: CameraLiveness['status']): IocEvent {
-    const since = camera.statusSince ?? this.clock.now().getTime();
+    const since = camera.statusSince ?? this.clock.now();
     return createEvent(EventTypes.cameraStatusChanged, {
       id: this.ids.next(),
       source: INTAKE_EVENT_SOURCE,
       subject: camera.id,
-      time: new Date(since),
+      time: since,
       data: {
         cameraId: camera.id,
         status: camera.status ?? 'offline',
         ...(previous === null ? {} : { previousStatus: previous }),
-        since: new Date(since).toISOString(),
-        ...(camera.lastHeartbeatAt === null
-          ? {}
-          : { lastHeartbeatAt: new Date(camera.lastHeartbeatAt).toISOString() }),
+        since: since.toISOString(),
+        ...(camera.lastHeartbeatAt === null ? {} : { lastHeartbeatAt: camera.lastHeartbeatAt.toISOString() }),
         location: { lat: camera.lat, lon: camera.lon },
         adminUnitCode: camera.adminUnitCode,
       },

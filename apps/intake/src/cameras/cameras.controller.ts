@@ -64,12 +64,11 @@ export class CamerasController {
   @ApiOperation({ summary: 'Every registered camera with its status' })
   @ApiOkResponse({ type: [CameraStatusDto] })
   async list(): Promise<CameraStatusDto[]> {
-    const iso = (time: number) => new Date(time).toISOString();
     return (await this.cameras.list()).map((c) => ({
       id: c.id,
       ...(c.status === null ? {} : { status: c.status }),
-      ...(c.statusSince === null ? {} : { since: iso(c.statusSince) }),
-      ...(c.lastHeartbeatAt === null ? {} : { lastHeartbeatAt: iso(c.lastHeartbeatAt) }),
+      ...(c.statusSince === null ? {} : { since: c.statusSince.toISOString() }),
+      ...(c.lastHeartbeatAt === null ? {} : { lastHeartbeatAt: c.lastHeartbeatAt.toISOString() }),
       adminUnitCode: c.adminUnitCode,
     }));
   }

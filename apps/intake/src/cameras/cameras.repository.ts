@@ -5,8 +5,8 @@ import { qualifiedTable, type Tx } from '@ioc/database';
 export interface CameraLiveness {
   id: string;
   status: CameraStatus | null;
-  statusSince: number | null;
-  lastHeartbeatAt: number | null;
+  statusSince: Date | null;
+  lastHeartbeatAt: Date | null;
   lat: number;
   lon: number;
   adminUnitCode: string;
@@ -16,7 +16,7 @@ export interface CameraLiveness {
 export interface StatusChange {
   cameraId: string;
   status: CameraStatus;
-  at: number;
+  at: Date;
 }
 
 /** Online time of one camera over a window. */
@@ -76,7 +76,7 @@ export class CamerasRepository {
    * With several instances each camera goes offline once: rows are claimed with SKIP LOCKED and the
    * lock re-checks `status` on the newest row version (exactly once, issue 5).
    */
-  async markSilentOffline(tx: Tx, cutoff: number, afterMs: number, limit: number): Promise<CameraLiveness[]> {
+  async markSilentOffline(tx: Tx, cutoff: Date, afterMs: number, limit: number): Promise<CameraLiveness[]> {
     const table = qualifiedTable(tx, 'cameras');
     // Wrapped in a CTE: TypeORM returns [rows, count] for a bare UPDATE … RETURNING on Postgres.
     const rows: LivenessRow[] = await tx.query(
@@ -91,7 +91,7 @@ export class CamerasRepository {
            .map((column) => `c.${column}`)
            .join(', ')})
        SELECT * FROM offline`,
-      [new Date(cutoff), afterMs, limit],
+      [cutoff, afterMs, limit],
     );
     return rows.map(toLiveness);
   }
@@ -101,12 +101,16 @@ export class CamerasRepository {
     await tx.query(
       `INSERT INTO ${qualifiedTable(tx, 'camera_status_changes')} (camera_id, status, at)
        SELECT camera_id, status, at FROM jsonb_to_recordset($1::jsonb) AS r(camera_id text, status text, at timestamptz)`,
-      [JSON.stringify(changes.map((c) => ({ camera_id: c.cameraId, status: c.status, at: iso(c.at) })))],
+      [
+        JSON.stringify(
+          changes.map((c) => ({ camera_id: c.cameraId, status: c.status, at: c.at.toISOString() })),
+        ),
+      ],
     );
   }
 
   /** Online milliseconds of every active camera within [from, to), from its status history. */
-  async onlineTime(tx: Tx, from: number, to: number): Promise<CameraUptimeRow[]> {
+  async onlineTime(tx: Tx, from: Date, to: Date): Promise<CameraUptimeRow[]> {
     const rows: { id: string; admin_unit_code: string; online_ms: string }[] = await tx.query(
       `WITH spans AS (
          SELECT camera_id, status, at,
@@ -122,7 +126,7 @@ export class CamerasRepository {
        WHERE c.active
        GROUP BY c.id, c.admin_unit_code
        ORDER BY c.id`,
-      [new Date(from), new Date(to)],
+      [from, to],
     );
     return rows.map((r) => ({
       cameraId: r.id,
@@ -139,14 +143,14 @@ export class CamerasRepository {
   }
 }
 
-const iso = (time: number | null): string | null => (time === null ? null : new Date(time).toISOString());
+const iso = (time: Date | null): string | null => time?.toISOString() ?? null;
 
 function toLiveness(row: LivenessRow): CameraLiveness {
   return {
     id: row.id,
     status: row.status,
-    statusSince: row.status_since?.getTime() ?? null,
-    lastHeartbeatAt: row.last_heartbeat_at?.getTime() ?? null,
+    statusSince: row.status_since,
+    lastHeartbeatAt: row.last_heartbeat_at,
     lat: row.lat,
     lon: row.lon,
     adminUnitCode: row.admin_unit_code,

@@ -3,7 +3,8 @@ import { incidentKey } from './incident';
 import { correlateDetections, type CorrelationSettings, type Detection } from './correlation';
 
 const MINUTE = 60_000;
-const NOW = Date.parse('2026-05-01T08:00:00Z');
+const NOW = new Date('2026-05-01T08:00:00Z');
+const minutesBefore = (minutes: number) => new Date(NOW.getTime() - minutes * MINUTE);
 const settings: CorrelationSettings = {
   windowMs: 5 * MINUTE,
   confidenceFloor: 0.5,
@@ -16,7 +17,7 @@ function detection(minutesBeforeNow: number, overrides: Partial<Detection> = {})
     cameraId: 'CAM-1',
     class: 'accident',
     confidence: 0.9,
-    observedAt: NOW - minutesBeforeNow * MINUTE,
+    observedAt: minutesBefore(minutesBeforeNow),
     place,
     ...overrides,
   };
@@ -43,8 +44,8 @@ describe(correlateDetections.name, () => {
     expect(sut.touched[0].incident).toMatchObject({
       id: 'I-1',
       count: 4,
-      firstSeenAt: NOW - 10 * MINUTE,
-      lastSeenAt: NOW - 2 * MINUTE,
+      firstSeenAt: minutesBefore(10),
+      lastSeenAt: minutesBefore(2),
       peakConfidence: 0.95,
       status: 'open',
     });
@@ -71,7 +72,7 @@ describe(correlateDetections.name, () => {
     const sut = correlateDetections(live, [detection(17), detection(22)], settings, NOW, ids());
 
     expect(sut.touched).toEqual([expect.objectContaining({ isNew: false, merged: 2 })]);
-    expect(sut.touched[0].incident).toMatchObject({ count: 3, firstSeenAt: NOW - 22 * MINUTE });
+    expect(sut.touched[0].incident).toMatchObject({ count: 3, firstSeenAt: minutesBefore(22) });
   });
 
   it('counts detections below the confidence floor without opening anything', () => {

@@ -1,12 +1,12 @@
 import type { DetectionClass, IncidentSource } from '@ioc/contracts';
 import { type Incident, incidentKey } from './incident';
 
-/** A valid detection of a registered camera, its times in epoch milliseconds. */
+/** A valid detection of a registered camera. */
 export interface Detection {
   cameraId: string;
   class: DetectionClass;
   confidence: number;
-  observedAt: number;
+  observedAt: Date;
   /** Where the camera is; the incident is placed there. */
   place: IncidentPlace;
 }
@@ -18,6 +18,7 @@ export interface IncidentPlace {
   adminUnitCode: string;
 }
 
+/** Durations in milliseconds. */
 export interface CorrelationSettings {
   windowMs: number;
   confidenceFloor: number;
@@ -53,17 +54,20 @@ export interface CorrelationOutcome {
  * (`expired`) and opens another; one below the confidence floor, or older than the late grace (against
  * the clock), or before the live incident's span is counted and changes no incident.
  * Pure: `live` holds the locked live incidents by {@link incidentKey}, and is updated in place.
+ * The window arithmetic runs on epoch milliseconds and the incident takes the detection's own `Date`, so the
+ * fold itself allocates no `Date`.
  */
 export function correlateDetections(
   live: Map<string, Incident>,
   detections: readonly Detection[],
   settings: CorrelationSettings,
-  now: number,
+  now: Date,
   newId: () => string,
 ): CorrelationOutcome {
   const tallies = new Map<string, Tally>();
   const touched = new Map<string, Touched>();
   const source: IncidentSource = 'camera';
+  const lateBefore = now.getTime() - settings.lateGraceMs;
   for (const d of detections) {
     const key = incidentKey(source, d.cameraId, d.class);
     const tally = tallies.get(key) ?? {
@@ -79,16 +83,17 @@ export function correlateDetections(
       tally.belowFloor += 1;
       continue;
     }
-    if (d.observedAt < now - settings.lateGraceMs) {
+    const observedAt = d.observedAt.getTime();
+    if (observedAt < lateBefore) {
       tally.late += 1;
       continue;
     }
     const current = live.get(key);
-    if (current && d.observedAt < current.firstSeenAt - settings.windowMs) {
+    if (current && observedAt < current.firstSeenAt.getTime() - settings.windowMs) {
       tally.late += 1;
       continue;
     }
-    if (current && d.observedAt <= current.lastSeenAt + settings.windowMs) {
+    if (current && observedAt <= current.lastSeenAt.getTime() + settings.windowMs) {
       merge(current, d);
       const entry = touched.get(current.id) ?? { incident: current, isNew: false, merged: 0 };
       entry.merged += 1;
@@ -125,8 +130,8 @@ export function openIncident(
   subjectId: string,
   cls: DetectionClass,
   place: IncidentPlace,
-  at: number,
-  now: number,
+  at: Date,
+  now: Date,
   confidence: number | null,
 ): Incident {
   return {
@@ -155,7 +160,8 @@ export function openIncident(
 
 function merge(incident: Incident, d: Detection): void {
   incident.count += 1;
-  incident.firstSeenAt = Math.min(incident.firstSeenAt, d.observedAt);
-  incident.lastSeenAt = Math.max(incident.lastSeenAt, d.observedAt);
+  const at = d.observedAt.getTime();
+  if (at < incident.firstSeenAt.getTime()) incident.firstSeenAt = d.observedAt;
+  if (at > incident.lastSeenAt.getTime()) incident.lastSeenAt = d.observedAt;
   incident.peakConfidence = Math.max(incident.peakConfidence ?? 0, d.confidence);
 }

@@ -9,7 +9,7 @@ type IncidentEventType =
   | typeof EventTypes.incidentCleared;
 
 /** The incident as it stands, as every incident event carries it (the contract's "state after"). */
-export function incidentData(incident: Incident, occurredAt: number): EventDataMap[IncidentEventType] {
+export function incidentData(incident: Incident, occurredAt: Date): EventDataMap[IncidentEventType] {
   return {
     incidentId: incident.id,
     source: incident.source,
@@ -18,13 +18,13 @@ export function incidentData(incident: Incident, occurredAt: number): EventDataM
     severity: incident.severity,
     status: incident.status,
     count: incident.count,
-    firstSeenAt: new Date(incident.firstSeenAt).toISOString(),
-    lastSeenAt: new Date(incident.lastSeenAt).toISOString(),
+    firstSeenAt: incident.firstSeenAt.toISOString(),
+    lastSeenAt: incident.lastSeenAt.toISOString(),
     ...(incident.peakConfidence === null ? {} : { peakConfidence: incident.peakConfidence }),
     location: { lat: incident.lat, lon: incident.lon },
     ...(incident.adminUnitCode === null ? {} : { adminUnitCode: incident.adminUnitCode }),
     ...(incident.agencyId === null ? {} : { agencyId: incident.agencyId }),
-    occurredAt: new Date(occurredAt).toISOString(),
+    occurredAt: occurredAt.toISOString(),
   };
 }
 
@@ -33,9 +33,9 @@ export function incidentEvent(
   id: string,
   change: 'opened' | 'updated' | 'acknowledged' | 'assigned' | 'cleared',
   incident: Incident,
-  occurredAt: number,
+  occurredAt: Date,
 ): IocEvent {
-  const base = { id, source: INTAKE_EVENT_SOURCE, subject: incident.id, time: new Date(occurredAt) };
+  const base = { id, source: INTAKE_EVENT_SOURCE, subject: incident.id, time: occurredAt };
   const data = incidentData(incident, occurredAt);
   switch (change) {
     case 'opened':

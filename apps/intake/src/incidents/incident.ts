@@ -6,7 +6,10 @@ import type {
   IncidentStatus,
 } from '@ioc/contracts';
 
-/** An incident as intake keeps it; times are epoch milliseconds (UTC) inside the rules. */
+/**
+ * An incident as intake keeps it. Times are UTC instants (docs/architecture.md, "Inside a service"), treated
+ * as values: never mutated, so the rules share them (a detection's time becomes the incident's last seen).
+ */
 export interface Incident {
   id: string;
   source: IncidentSource;
@@ -16,18 +19,18 @@ export interface Incident {
   severity: IncidentSeverity;
   status: IncidentStatus;
   count: number;
-  firstSeenAt: number;
-  lastSeenAt: number;
+  firstSeenAt: Date;
+  lastSeenAt: Date;
   peakConfidence: number | null;
   lat: number;
   lon: number;
   adminUnitCode: string | null;
   agencyId: string | null;
   clearedReason: IncidentClearedReason | null;
-  openedAt: number;
-  acknowledgedAt: number | null;
-  clearedAt: number | null;
-  lastEmittedAt: number;
+  openedAt: Date;
+  acknowledgedAt: Date | null;
+  clearedAt: Date | null;
+  lastEmittedAt: Date;
   /** Merged detections not yet announced: the sweeper sends the rate-limited `updated`. */
   updatePending: boolean;
 }

@@ -1,5 +1,4 @@
 import { CurrentPrincipal, type Principal, Roles } from '@ioc/auth';
-import { ValidationFailedError } from '@ioc/observability';
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
@@ -9,6 +8,7 @@ import {
   IncidentPageDto,
   ListIncidentsQuery,
 } from './dto/incident.dto';
+import { decodeIncidentCursor, encodeIncidentCursor } from './incident-cursor';
 import { IncidentsService } from './incidents.service';
 
 const DEFAULT_LIMIT = 50;
@@ -33,12 +33,12 @@ export class IncidentsController {
       status: query.status,
       source: query.source,
       limit,
-      after: query.cursor === undefined ? undefined : decodeCursor(query.cursor),
+      after: query.cursor === undefined ? undefined : decodeIncidentCursor(query.cursor),
     });
     const last = items[items.length - 1];
     return {
       items: items.map(IncidentDto.of),
-      ...(items.length === limit && last ? { nextCursor: encodeCursor(last.openedAt, last.id) } : {}),
+      ...(items.length === limit && last ? { nextCursor: encodeIncidentCursor(last) } : {}),
     };
   }
 
@@ -83,20 +83,4 @@ export class IncidentsController {
   ): Promise<IncidentDto> {
     return IncidentDto.of(await this.incidents.clear(principal, id, body.reason));
   }
-}
-
-function encodeCursor(openedAt: number, id: string): string {
-  return Buffer.from(JSON.stringify([openedAt, id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { openedAt: number; id: string } {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && Number.isSafeInteger(value[0]) && typeof value[1] === 'string') {
-      return { openedAt: value[0] as number, id: value[1] as string };
-    }
-  } catch {
-    // falls through to the validation error below
-  }
-  throw new ValidationFailedError([{ field: 'cursor', message: 'cursor is not one this API issued' }]);
 }

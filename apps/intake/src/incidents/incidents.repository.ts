@@ -1,6 +1,7 @@
 import type { IncidentSource, IncidentStatus } from '@ioc/contracts';
 import { qualifiedTable, type Tx } from '@ioc/database';
 import type { Incident } from './incident';
+import type { IncidentCursor } from './incident-cursor';
 
 interface IncidentRow {
   id: string;
@@ -32,7 +33,7 @@ export interface IncidentQuery {
   source?: IncidentSource;
   limit: number;
   /** Keyset cursor: incidents opened before this (opened_at, id). */
-  after?: { openedAt: number; id: string };
+  after?: IncidentCursor;
 }
 
 const COLUMNS = `id, source, subject_id, class, severity, status, count, first_seen_at, last_seen_at,
@@ -101,9 +102,7 @@ export class IncidentsRepository {
     if (query.status !== undefined) where.push(`status = ${param(query.status)}`);
     if (query.source !== undefined) where.push(`source = ${param(query.source)}`);
     if (query.after) {
-      where.push(
-        `(opened_at, id) < (${param(new Date(query.after.openedAt))}::timestamptz, ${param(query.after.id)})`,
-      );
+      where.push(`(opened_at, id) < (${param(query.after.openedAt)}::timestamptz, ${param(query.after.id)})`);
     }
     const rows: IncidentRow[] = await tx.query(
       `SELECT ${COLUMNS} FROM ${qualifiedTable(tx, 'incidents')}
@@ -118,23 +117,23 @@ export class IncidentsRepository {
    * Claims live incidents last seen before `cutoff`, skipping rows another instance holds: with two
    * sweepers each incident is cleared once (the lock re-checks `status` on the newest row version).
    */
-  async claimQuiet(tx: Tx, cutoff: number, limit: number): Promise<Incident[]> {
+  async claimQuiet(tx: Tx, cutoff: Date, limit: number): Promise<Incident[]> {
     const rows: IncidentRow[] = await tx.query(
       `SELECT ${COLUMNS} FROM ${qualifiedTable(tx, 'incidents')}
        WHERE status <> 'cleared' AND last_seen_at < $1
        ORDER BY last_seen_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
-      [new Date(cutoff), limit],
+      [cutoff, limit],
     );
     return rows.map(toIncident);
   }
 
   /** Claims live incidents whose merged detections are unannounced and whose rate limit has passed. */
-  async claimPendingUpdates(tx: Tx, cutoff: number, limit: number): Promise<Incident[]> {
+  async claimPendingUpdates(tx: Tx, cutoff: Date, limit: number): Promise<Incident[]> {
     const rows: IncidentRow[] = await tx.query(
       `SELECT ${COLUMNS} FROM ${qualifiedTable(tx, 'incidents')}
        WHERE update_pending AND status <> 'cleared' AND last_emitted_at <= $1
        ORDER BY last_emitted_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
-      [new Date(cutoff), limit],
+      [cutoff, limit],
     );
     return rows.map(toIncident);
   }
@@ -167,8 +166,6 @@ export class IncidentsRepository {
   }
 }
 
-const ms = (date: Date | null): number | null => (date === null ? null : date.getTime());
-
 function toIncident(row: IncidentRow): Incident {
   return {
     id: row.id,
@@ -178,23 +175,23 @@ function toIncident(row: IncidentRow): Incident {
     severity: row.severity,
     status: row.status,
     count: row.count,
-    firstSeenAt: row.first_seen_at.getTime(),
-    lastSeenAt: row.last_seen_at.getTime(),
+    firstSeenAt: row.first_seen_at,
+    lastSeenAt: row.last_seen_at,
     peakConfidence: row.peak_confidence,
     lat: row.lat,
     lon: row.lon,
     adminUnitCode: row.admin_unit_code,
     agencyId: row.agency_id,
     clearedReason: row.cleared_reason,
-    openedAt: row.opened_at.getTime(),
-    acknowledgedAt: ms(row.acknowledged_at),
-    clearedAt: ms(row.cleared_at),
-    lastEmittedAt: row.last_emitted_at.getTime(),
+    openedAt: row.opened_at,
+    acknowledgedAt: row.acknowledged_at,
+    clearedAt: row.cleared_at,
+    lastEmittedAt: row.last_emitted_at,
     updatePending: row.update_pending,
   };
 }
 
-const iso = (time: number | null): string | null => (time === null ? null : new Date(time).toISOString());
+const iso = (time: Date | null): string | null => time?.toISOString() ?? null;
 
 function toRow(incident: Incident): Record<string, unknown> {
   return {
@@ -205,18 +202,18 @@ function toRow(incident: Incident): Record<string, unknown> {
     severity: incident.severity,
     status: incident.status,
     count: incident.count,
-    first_seen_at: iso(incident.firstSeenAt),
-    last_seen_at: iso(incident.lastSeenAt),
+    first_seen_at: incident.firstSeenAt.toISOString(),
+    last_seen_at: incident.lastSeenAt.toISOString(),
     peak_confidence: incident.peakConfidence,
     lat: incident.lat,
     lon: incident.lon,
     admin_unit_code: incident.adminUnitCode,
     agency_id: incident.agencyId,
     cleared_reason: incident.clearedReason,
-    opened_at: iso(incident.openedAt),
+    opened_at: incident.openedAt.toISOString(),
     acknowledged_at: iso(incident.acknowledgedAt),
     cleared_at: iso(incident.clearedAt),
-    last_emitted_at: iso(incident.lastEmittedAt),
+    last_emitted_at: incident.lastEmittedAt.toISOString(),
     update_pending: incident.updatePending,
   };
 }

@@ -12,6 +12,7 @@ import { IdGenerator } from '../shared/id-generator';
 import { IntakeTopics } from '../shared/intake-topics';
 import { correlateDetections, type Detection, type IncidentPlace, openIncident } from './correlation';
 import { type Incident, incidentKey } from './incident';
+import type { IncidentCursor } from './incident-cursor';
 import { incidentEvent } from './incident-events';
 import { IncidentNotFoundError, IncidentTransitionError, UnknownAgencyError } from './incidents.errors';
 import { IncidentsRepository } from './incidents.repository';
@@ -24,7 +25,7 @@ export interface DetectionInput {
 }
 
 /** What a road segment's observations mean for its jam incident, in event-time order. */
-export type JamSignal = { kind: 'jammed'; at: number } | { kind: 'ended'; at: number };
+export type JamSignal = { kind: 'jammed'; at: Date } | { kind: 'ended'; at: Date };
 
 /** What one sweep did. */
 export interface IncidentSweepResult {
@@ -59,14 +60,14 @@ export class IncidentsService {
    * @throws UnknownCameraError / FutureEventTimeError (poison: the runner isolates and dead-letters it)
    */
   async applyDetections(tx: Tx, inputs: readonly DetectionInput[]): Promise<void> {
-    const now = this.clock.now().getTime();
+    const now = this.clock.now();
+    const latestAllowed = now.getTime() + this.config.INTAKE_EVENT_MAX_FUTURE_SKEW;
     const cameras = await this.registry.findCameras(tx, [...new Set(inputs.map((i) => i.data.cameraId))]);
     const detections: Detection[] = inputs.map(({ eventId, data }) => {
       const camera = cameras.get(data.cameraId);
       if (!camera) throw new UnknownCameraError(data.cameraId);
-      const observedAt = Date.parse(data.observedAt);
-      if (observedAt > now + this.config.INTAKE_EVENT_MAX_FUTURE_SKEW)
-        throw new FutureEventTimeError(eventId);
+      const observedAt = new Date(data.observedAt);
+      if (observedAt.getTime() > latestAllowed) throw new FutureEventTimeError(eventId);
       return {
         cameraId: data.cameraId,
         class: data.class,
@@ -105,7 +106,7 @@ export class IncidentsService {
     signals: ReadonlyMap<string, { place: IncidentPlace; signals: readonly JamSignal[] }>,
   ): Promise<void> {
     if (signals.size === 0) return;
-    const now = this.clock.now().getTime();
+    const now = this.clock.now();
     const cls: DetectionClass = 'congestion';
     const live = await this.liveByKey(
       tx,
@@ -131,7 +132,7 @@ export class IncidentsService {
           });
         } else if (current) {
           current.count += 1;
-          current.lastSeenAt = Math.max(current.lastSeenAt, signal.at);
+          if (signal.at.getTime() > current.lastSeenAt.getTime()) current.lastSeenAt = signal.at;
           const entry = touched.get(current.id);
           touched.set(current.id, { incident: current, isNew: entry?.isNew ?? false, changed: true });
         } else {
@@ -159,7 +160,7 @@ export class IncidentsService {
       status?: IncidentStatus;
       source?: IncidentSource;
       limit: number;
-      after?: { openedAt: number; id: string };
+      after?: IncidentCursor;
     },
   ): Promise<Incident[]> {
     // An agency sees the incidents assigned to it only (issue 5); operators see all.
@@ -213,14 +214,14 @@ export class IncidentsService {
    * are claimed with SKIP LOCKED and re-checked under the lock.
    */
   async sweep(): Promise<IncidentSweepResult> {
-    const now = this.clock.now().getTime();
+    const now = this.clock.now();
     const quiet = this.config.INTAKE_INCIDENT_QUIET_PERIOD;
     const cleared = await this.unitOfWork.run(async (tx) => {
-      const claimed = await this.incidents.claimQuiet(tx, now - quiet, SWEEP_BATCH);
+      const claimed = await this.incidents.claimQuiet(tx, new Date(now.getTime() - quiet), SWEEP_BATCH);
       for (const incident of claimed) {
         incident.status = 'cleared';
         incident.clearedReason = 'expired';
-        incident.clearedAt = incident.lastSeenAt + quiet;
+        incident.clearedAt = new Date(incident.lastSeenAt.getTime() + quiet);
         incident.updatePending = false;
         incident.lastEmittedAt = now;
       }
@@ -235,7 +236,7 @@ export class IncidentsService {
     const updated = await this.unitOfWork.run(async (tx) => {
       const claimed = await this.incidents.claimPendingUpdates(
         tx,
-        now - this.config.INTAKE_INCIDENT_UPDATE_INTERVAL,
+        new Date(now.getTime() - this.config.INTAKE_INCIDENT_UPDATE_INTERVAL),
         SWEEP_BATCH,
       );
       for (const incident of claimed) {
@@ -257,11 +258,11 @@ export class IncidentsService {
     principal: Principal,
     id: string,
     change: 'acknowledged' | 'assigned' | 'cleared',
-    mutate: (incident: Incident, now: number) => void,
+    mutate: (incident: Incident, now: Date) => void,
   ): Promise<Incident> {
     return this.unitOfWork.run(async (tx) => {
       const incident = await this.visible(tx, principal, id, true);
-      const now = this.clock.now().getTime();
+      const now = this.clock.now();
       mutate(incident, now);
       incident.lastEmittedAt = now;
       await this.incidents.save(tx, [incident]);
@@ -295,7 +296,7 @@ export class IncidentsService {
   private async persist(
     tx: Tx,
     touched: readonly { incident: Incident; isNew: boolean; changed: boolean }[],
-    now: number,
+    now: Date,
   ): Promise<void> {
     const events: IocEvent[] = [];
     for (const { incident, isNew, changed } of touched) {
@@ -314,7 +315,8 @@ export class IncidentsService {
         incident.status = status;
         incident.lastEmittedAt = now;
       } else if (changed && incident.status !== 'cleared') {
-        const due = now - incident.lastEmittedAt >= this.config.INTAKE_INCIDENT_UPDATE_INTERVAL;
+        const due =
+          now.getTime() - incident.lastEmittedAt.getTime() >= this.config.INTAKE_INCIDENT_UPDATE_INTERVAL;
         if (due || severity !== before) {
           events.push(incidentEvent(this.ids.next(), 'updated', incident, incident.lastSeenAt));
           incident.lastEmittedAt = now;

@@ -2,8 +2,8 @@ import { DEFAULT_SEVERITY_RULES } from '../config';
 import { SeverityRules } from './severity';
 
 // 15:00 UTC is 22:00 in Asia/Ho_Chi_Minh (UTC+7).
-const DAY = Date.parse('2026-05-01T03:00:00Z');
-const NIGHT = Date.parse('2026-05-01T15:00:00Z');
+const DAY = new Date('2026-05-01T03:00:00Z');
+const NIGHT = new Date('2026-05-01T15:00:00Z');
 
 describe(SeverityRules.name, () => {
   const sut = new SeverityRules(DEFAULT_SEVERITY_RULES, 'Asia/Ho_Chi_Minh');

@@ -7,7 +7,7 @@ export interface SeverityInput {
   peakConfidence: number | null;
   count: number;
   /** When the incident was last seen; its local hour in the city's zone is matched. */
-  at: number;
+  at: Date;
 }
 
 /**

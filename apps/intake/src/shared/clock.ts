@@ -1,5 +1,6 @@
 /** The time source of the rules (CONVENTIONS: ports for determinism). */
 export abstract class Clock {
+  /** The current UTC instant; callers keep it, so it is never mutated afterwards. */
   abstract now(): Date;
 }
 

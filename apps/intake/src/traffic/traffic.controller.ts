@@ -35,7 +35,7 @@ export class TrafficController {
     return (await this.traffic.list()).map((s) => ({
       id: s.id,
       ...(s.level === null ? {} : { level: s.level }),
-      ...(s.levelSince === null ? {} : { since: new Date(s.levelSince).toISOString() }),
+      ...(s.levelSince === null ? {} : { since: s.levelSince.toISOString() }),
       ...(s.lastSpeedKmh === null ? {} : { speedKmh: s.lastSpeedKmh }),
       freeFlowKmh: s.freeFlowKmh,
       adminUnitCode: s.adminUnitCode,

@@ -9,8 +9,8 @@ export interface SegmentState {
   lon: number;
   adminUnitCode: string;
   level: CongestionLevel | null;
-  levelSince: number | null;
-  lastObservedAt: number | null;
+  levelSince: Date | null;
+  lastObservedAt: Date | null;
   lastSpeedKmh: number | null;
   observations: number;
 }
@@ -74,7 +74,7 @@ export class TrafficRepository {
   }
 }
 
-const iso = (time: number | null): string | null => (time === null ? null : new Date(time).toISOString());
+const iso = (time: Date | null): string | null => time?.toISOString() ?? null;
 
 function toState(row: SegmentRow): SegmentState {
   return {
@@ -84,8 +84,8 @@ function toState(row: SegmentRow): SegmentState {
     lon: row.lon,
     adminUnitCode: row.admin_unit_code,
     level: row.level,
-    levelSince: row.level_since?.getTime() ?? null,
-    lastObservedAt: row.last_observed_at?.getTime() ?? null,
+    levelSince: row.level_since,
+    lastObservedAt: row.last_observed_at,
     lastSpeedKmh: row.last_speed_kmh,
     observations: Number(row.observations),
   };

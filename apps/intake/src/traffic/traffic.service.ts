@@ -48,21 +48,21 @@ export class TrafficService {
 
   /** @throws UnknownSegmentError / FutureEventTimeError (poison) */
   async applyObservations(tx: Tx, inputs: readonly ObservationInput[]): Promise<void> {
-    const now = this.clock.now().getTime();
+    const latestAllowed = this.clock.now().getTime() + this.config.INTAKE_EVENT_MAX_FUTURE_SKEW;
     const observations = inputs.map(({ eventId, data }) => {
-      const at = Date.parse(data.observedAt);
-      if (at > now + this.config.INTAKE_EVENT_MAX_FUTURE_SKEW) throw new FutureEventTimeError(eventId);
+      const at = new Date(data.observedAt);
+      if (at.getTime() > latestAllowed) throw new FutureEventTimeError(eventId);
       return { segmentId: data.segmentId, speedKmh: data.speedKmh, at };
     });
     const segments = await this.traffic.lockSegments(tx, [...new Set(observations.map((o) => o.segmentId))]);
     const events: IocEvent[] = [];
     const jams = new Map<string, { place: IncidentPlace; signals: JamSignal[] }>();
     // Stable sort: equal times keep their offset order.
-    for (const o of [...observations].sort((a, b) => a.at - b.at)) {
+    for (const o of [...observations].sort((a, b) => a.at.getTime() - b.at.getTime())) {
       const segment = segments.get(o.segmentId);
       if (!segment) throw new UnknownSegmentError(o.segmentId);
       segment.observations += 1;
-      if (segment.lastObservedAt !== null && o.at <= segment.lastObservedAt) continue;
+      if (segment.lastObservedAt !== null && o.at.getTime() <= segment.lastObservedAt.getTime()) continue;
       const previous = segment.level;
       const level = nextCongestionLevel(previous, o.speedKmh, segment.freeFlowKmh, this.thresholds);
       segment.lastObservedAt = o.at;
@@ -80,7 +80,8 @@ export class TrafficService {
       }
       if (
         level === 'jammed' &&
-        o.at - (segment.levelSince ?? o.at) >= this.config.INTAKE_TRAFFIC_JAM_INCIDENT_AFTER
+        o.at.getTime() - (segment.levelSince ?? o.at).getTime() >=
+          this.config.INTAKE_TRAFFIC_JAM_INCIDENT_AFTER
       ) {
         signals().push({ kind: 'jammed', at: o.at });
       }
@@ -98,20 +99,20 @@ export class TrafficService {
     segment: SegmentState,
     previous: SegmentState['level'],
     speedKmh: number,
-    at: number,
+    at: Date,
   ): IocEvent {
     return createEvent(EventTypes.trafficCongestionChanged, {
       id: this.ids.next(),
       source: INTAKE_EVENT_SOURCE,
       subject: segment.id,
-      time: new Date(at),
+      time: at,
       data: {
         segmentId: segment.id,
         level: segment.level ?? 'free',
         ...(previous === null ? {} : { previousLevel: previous }),
         speedKmh,
         freeFlowSpeedKmh: segment.freeFlowKmh,
-        observedAt: new Date(at).toISOString(),
+        observedAt: at.toISOString(),
         adminUnitCode: segment.adminUnitCode,
       },
     });

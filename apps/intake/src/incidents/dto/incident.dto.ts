@@ -44,7 +44,6 @@ export class IncidentDto {
   @ApiPropertyOptional({ format: 'date-time' }) clearedAt?: string;
 
   static of(incident: Incident): IncidentDto {
-    const iso = (time: number) => new Date(time).toISOString();
     return {
       id: incident.id,
       source: incident.source,
@@ -55,16 +54,16 @@ export class IncidentDto {
       severity: incident.severity,
       status: incident.status,
       count: incident.count,
-      firstSeenAt: iso(incident.firstSeenAt),
-      lastSeenAt: iso(incident.lastSeenAt),
+      firstSeenAt: incident.firstSeenAt.toISOString(),
+      lastSeenAt: incident.lastSeenAt.toISOString(),
       ...(incident.peakConfidence === null ? {} : { peakConfidence: incident.peakConfidence }),
       location: { lat: incident.lat, lon: incident.lon },
       ...(incident.adminUnitCode === null ? {} : { adminUnitCode: incident.adminUnitCode }),
       ...(incident.agencyId === null ? {} : { agencyId: incident.agencyId }),
       ...(incident.clearedReason === null ? {} : { clearedReason: incident.clearedReason }),
-      openedAt: iso(incident.openedAt),
-      ...(incident.acknowledgedAt === null ? {} : { acknowledgedAt: iso(incident.acknowledgedAt) }),
-      ...(incident.clearedAt === null ? {} : { clearedAt: iso(incident.clearedAt) }),
+      openedAt: incident.openedAt.toISOString(),
+      ...(incident.acknowledgedAt === null ? {} : { acknowledgedAt: incident.acknowledgedAt.toISOString() }),
+      ...(incident.clearedAt === null ? {} : { clearedAt: incident.clearedAt.toISOString() }),
     };
   }
 }
