@@ -21,7 +21,7 @@ async function withAdmin<T>(
 
 /** Which of the catalog's topics a spec needs, and how many partitions where it needs other than the catalog's. */
 export interface SuffixedTopicsOptions {
-  /** Default: the whole catalog. */
+  /** Default: the topics named in `partitions` if given, else the whole catalog. */
   topics?: readonly TopicName[];
   partitions?: Partial<Record<TopicName, number>>;
 }
@@ -32,9 +32,10 @@ export interface SuffixedTopicsOptions {
  */
 export async function provisionSuffixedTopics(
   suffix: string,
-  { topics, partitions = {} }: SuffixedTopicsOptions = {},
+  { partitions = {}, topics }: SuffixedTopicsOptions = {},
 ): Promise<Record<TopicName, string>> {
-  const catalog = TOPIC_CATALOG.filter((spec) => topics === undefined || topics.includes(spec.name)).map(
+  const wanted = topics ?? (Object.keys(partitions).length > 0 ? Object.keys(partitions) : undefined);
+  const catalog = TOPIC_CATALOG.filter((spec) => wanted === undefined || wanted.includes(spec.name)).map(
     (spec) => ({ ...spec, partitions: partitions[spec.name] ?? spec.partitions }),
   );
   await withAdmin((admin) => provisionTopics(admin, { suffix, catalog }));
