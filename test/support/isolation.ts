@@ -3,7 +3,8 @@ import { createKafka, provisionTopics } from '@ioc/messaging';
 import { Client, escapeIdentifier } from 'pg';
 import { databaseUrl, kafkaBrokers } from './env';
 
-async function withAdmin<T>(
+/** Runs `work` with a connected Kafka admin client, disconnected afterwards. */
+export async function withAdmin<T>(
   work: (admin: ReturnType<ReturnType<typeof createKafka>['admin']>) => Promise<T>,
 ) {
   const admin = createKafka({

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { type DecodeResult, decodeKafkaMessage, type IocEvent } from '@ioc/contracts';
 import { createKafka } from '@ioc/messaging';
-import type { Consumer, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import type { Consumer, IHeaders, KafkaMessage } from 'kafkajs';
 import { kafkaBrokers } from './env';
+import { withAdmin } from './isolation';
 import { waitFor } from './wait-for';
 
 /** A record read back from a topic, as a spec checks it. */
@@ -61,7 +62,6 @@ export class TopicReader {
   private readonly positions = new Map<string, bigint>();
 
   private constructor(
-    private readonly kafka: Kafka,
     private readonly consumer: Consumer,
     private readonly groupId: string,
   ) {}
@@ -69,7 +69,7 @@ export class TopicReader {
   static async start(topics: readonly string[]): Promise<TopicReader> {
     const kafka = createKafka({ clientId: 'topic-reader', brokers: kafkaBrokers(), logLevel: 'nothing' });
     const groupId = `topic-reader.${randomBytes(6).toString('hex')}`;
-    const reader = new TopicReader(kafka, kafka.consumer({ groupId, maxWaitTimeInMs: 50 }), groupId);
+    const reader = new TopicReader(kafka.consumer({ groupId, maxWaitTimeInMs: 50 }), groupId);
     await reader.consumer.connect();
     await reader.consumer.subscribe({ topics: [...topics], fromBeginning: true });
     await reader.consumer.run({
@@ -131,13 +131,7 @@ export class TopicReader {
 
   async stop(): Promise<void> {
     await this.consumer.disconnect();
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      await admin.deleteGroups([this.groupId]);
-    } finally {
-      await admin.disconnect();
-    }
+    await withAdmin((admin) => admin.deleteGroups([this.groupId]));
   }
 }
 
@@ -146,18 +140,8 @@ export class TopicReader {
  * is exact: duplicates included, nothing missing.
  */
 export async function readTopic(topic: string, { timeoutMs = 60_000 } = {}): Promise<TopicRecord[]> {
-  const admin = createKafka({
-    clientId: 'topic-reader',
-    brokers: kafkaBrokers(),
-    logLevel: 'nothing',
-  }).admin();
-  await admin.connect();
-  const ends = new Map<number, bigint>();
-  try {
-    for (const { partition, high } of await admin.fetchTopicOffsets(topic)) ends.set(partition, BigInt(high));
-  } finally {
-    await admin.disconnect();
-  }
+  const offsets = await withAdmin((admin) => admin.fetchTopicOffsets(topic));
+  const ends = new Map(offsets.map(({ partition, high }) => [partition, BigInt(high)]));
   if ([...ends.values()].every((end) => end === 0n)) return [];
   const reader = await TopicReader.start([topic]);
   try {
