@@ -1,75 +1,55 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { createHttpService, loadConfig } from '@ioc/observability';
-import {
-  databaseUrl,
-  dropTestData,
-  kafkaBrokers,
-  provisionSuffixedTopics,
-  uniqueSchema,
-  uniqueSuffix,
-} from '@ioc/testing';
+import { createHttpService } from '@ioc/observability';
+import { type ServiceEntry, ServiceWorld } from '@ioc/testing';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { AppModule as GatewayModule } from '../apps/gateway/src/app.module';
-import { gatewayEnv } from '../apps/gateway/src/config';
-import { AppModule as IntakeModule } from '../apps/intake/src/app.module';
-import { intakeEnv } from '../apps/intake/src/config';
-import { AppModule as KpiModule } from '../apps/kpi/src/app.module';
-import { kpiEnv } from '../apps/kpi/src/config';
-import { AppModule as ReportsModule } from '../apps/reports/src/app.module';
+import { gatewayService } from '../apps/gateway/src/bootstrap';
+import { intakeService } from '../apps/intake/src/bootstrap';
+import { kpiService } from '../apps/kpi/src/bootstrap';
+import { AppModule as ReportsModule, httpServiceOptions, SERVICE_NAME } from '../apps/reports/src/app.module';
 import { reportsEnv } from '../apps/reports/src/config';
-import { AppModule as SimulatorModule } from '../apps/simulator/src/app.module';
-import { simulatorEnv } from '../apps/simulator/src/config';
+import { simulatorService } from '../apps/simulator/src/bootstrap';
 
-// Every service boots against the real Kafka and Postgres, migrates its own schema and reports ready;
-// the wiring of each app (config → modules → health) is what this file covers.
-const suffix = uniqueSuffix();
-const schemas: string[] = [];
+// Every service boots against the real Kafka and Postgres as its main.ts starts it (its createApp), migrates
+// its own schema and reports ready; the wiring of each app (config → modules → HTTP edge → health) is what this
+// file covers.
+const world = new ServiceWorld();
 
-function env(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    DATABASE_URL: databaseUrl(),
-    KAFKA_BROKERS: kafkaBrokers().join(','),
-    IOC_TOPIC_SUFFIX: suffix,
-    ...extra,
-  };
-}
+// What apps/reports/src/main.ts does, until reports exports its createApp like the other services.
+const reportsService: ServiceEntry<typeof reportsEnv> = {
+  name: SERVICE_NAME,
+  env: reportsEnv,
+  createApp: (config, options) =>
+    createHttpService(ReportsModule.forRoot(config, options), httpServiceOptions(config)),
+};
 
-const services = [
-  { name: 'reports', boot: () => ReportsModule.forRoot(loadConfig(reportsEnv, env(schemaEnv('reports')))) },
-  { name: 'intake', boot: () => IntakeModule.forRoot(loadConfig(intakeEnv, env(schemaEnv('intake')))) },
-  { name: 'kpi', boot: () => KpiModule.forRoot(loadConfig(kpiEnv, env(schemaEnv('kpi')))) },
-  { name: 'gateway', boot: () => GatewayModule.forRoot(loadConfig(gatewayEnv, env(schemaEnv('gateway')))) },
-  { name: 'simulator', boot: () => SimulatorModule.forRoot(loadConfig(simulatorEnv, env())) },
+const KB = 1024;
+const services: { name: string; service: ServiceEntry; env?: Record<string, string>; jsonLimit: number }[] = [
+  { name: 'reports', service: reportsService, env: { REPORTS_JSON_LIMIT: '32kb' }, jsonLimit: 32 * KB },
+  { name: 'intake', service: intakeService, jsonLimit: 256 * KB },
+  { name: 'kpi', service: kpiService, jsonLimit: 256 * KB },
+  { name: 'gateway', service: gatewayService, jsonLimit: 256 * KB },
+  { name: 'simulator', service: simulatorService, jsonLimit: 256 * KB },
 ];
 
-function schemaEnv(service: string): Record<string, string> {
-  const schema = uniqueSchema(service);
-  schemas.push(schema);
-  return { DB_SCHEMA: schema };
-}
-
 beforeAll(async () => {
-  await provisionSuffixedTopics(suffix);
+  await world.setUp();
 });
 
 afterAll(async () => {
-  await dropTestData({ suffix, schemas });
+  await world.tearDown();
 });
 
-describe.each(services)('the $name service', ({ name, boot }) => {
+describe.each(services)('the $name service', ({ service, env, jsonLimit }) => {
   let app: INestApplication;
 
   beforeAll(async () => {
-    app = await createHttpService(boot(), { title: name, description: name });
-    await app.init();
+    app = await world.boot(service, env);
   });
 
   afterAll(async () => {
-    await app?.close();
+    if (app) await world.stop(app);
   });
 
   it('is live and ready once Postgres and Kafka answer', async () => {
@@ -95,6 +75,19 @@ describe.each(services)('the $name service', ({ name, boot }) => {
       code: 'HTTP.NOT_FOUND',
       correlationId: 'e2e-corr-1',
     });
+  });
+
+  it('parses JSON bodies up to the limit its main.ts sets, and answers 413 above it', async () => {
+    const body = (bytes: number) => `{"pad":"${'x'.repeat(bytes - '{"pad":""}'.length)}"}`;
+    const post = (bytes: number) =>
+      request(app.getHttpServer())
+        .post('/no/such/route')
+        .set('content-type', 'application/json')
+        .send(body(bytes));
+    expect((await post(jsonLimit)).status).toBe(404);
+    const over = await post(jsonLimit + 1);
+    expect(over.status).toBe(413);
+    expect(over.body).toMatchObject({ statusCode: 413, code: 'HTTP.PAYLOAD_TOO_LARGE' });
   });
 });
 

@@ -1,6 +1,7 @@
 import { kafkaServicePlatform } from '@ioc/platform';
 import type { HttpServiceOptions } from '@ioc/observability';
 import { type DynamicModule, Module } from '@nestjs/common';
+import type { DestinationStream } from 'pino';
 
 import { GatewayConfig } from './config';
 
@@ -12,12 +13,24 @@ export const HTTP_SERVICE_OPTIONS: HttpServiceOptions = {
     'Live gateway: Socket.IO rooms for the operations wall and agency consoles, replay buffer, and the wall page.',
 };
 
+/** What a caller may change about the app beyond its config: `logDestination` lets a test read every log line. */
+export interface AppOptions {
+  logDestination?: DestinationStream;
+}
+
 @Module({})
 export class AppModule {
-  static forRoot(config: GatewayConfig): DynamicModule {
+  static forRoot(config: GatewayConfig, options: AppOptions = {}): DynamicModule {
     return {
       module: AppModule,
-      imports: [...kafkaServicePlatform({ service: SERVICE_NAME, config, configToken: GatewayConfig })],
+      imports: [
+        ...kafkaServicePlatform({
+          service: SERVICE_NAME,
+          config,
+          configToken: GatewayConfig,
+          logDestination: options.logDestination,
+        }),
+      ],
     };
   }
 }

@@ -1,6 +1,7 @@
 import { servicePlatform } from '@ioc/platform';
 import type { HttpServiceOptions } from '@ioc/observability';
 import { type DynamicModule, Module } from '@nestjs/common';
+import type { DestinationStream } from 'pino';
 import { IngestModule } from './ingest/ingest.module';
 import { StreamProcessingModule } from './stream-processing.module';
 import { IntakeConfig } from './config';
@@ -20,9 +21,14 @@ export function httpServiceOptions(config: IntakeConfig): HttpServiceOptions {
   return { ...HTTP_SERVICE_OPTIONS, maxBodyBytes: config.INGEST_MAX_BODY_BYTES };
 }
 
+/** What a caller may change about the app beyond its config: `logDestination` lets a test read every log line. */
+export interface AppOptions {
+  logDestination?: DestinationStream;
+}
+
 @Module({})
 export class AppModule {
-  static forRoot(config: IntakeConfig): DynamicModule {
+  static forRoot(config: IntakeConfig, options: AppOptions = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -30,6 +36,7 @@ export class AppModule {
           service: SERVICE_NAME,
           config,
           configToken: IntakeConfig,
+          logDestination: options.logDestination,
           migrations: intakeMigrations,
           apiKeys: true,
         }),

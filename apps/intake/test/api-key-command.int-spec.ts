@@ -1,39 +1,20 @@
-import { EventTypes, topicName, Topics } from '@ioc/contracts';
-import { createHttpService, loadConfig } from '@ioc/observability';
-import {
-  apiKeyCli,
-  databaseUrl,
-  dropTestData,
-  IngestTopicReader,
-  kafkaBrokers,
-  provisionSuffixedTopics,
-  uniqueSchema,
-  uniqueSuffix,
-} from '@ioc/testing';
-import type { INestApplication } from '@nestjs/common';
+import { EventTypes, Topics } from '@ioc/contracts';
+import { apiKeyCli, ServiceWorld } from '@ioc/testing';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { sampleData } from '../../../libs/contracts/test/event-samples';
-import { AppModule } from '../src/app.module';
-import { intakeEnv } from '../src/config';
+import { intakeService } from '../src/bootstrap';
 
 // The operator's key command (`npm run api-key -- --service intake …`, a process of its own) against the real
 // Postgres, then the intake app on the same schema taking the key on HTTP ingest, the event read back from Kafka.
 jest.setTimeout(120_000);
 
-const suffix = uniqueSuffix();
-const schema = uniqueSchema('intake_keys');
+const world = new ServiceWorld();
+const schema = world.schemaOf(intakeService.name);
 const KEY = /^ioc_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
 
-let app: INestApplication | undefined;
-let reader: IngestTopicReader | undefined;
-
-afterAll(async () => {
-  await reader?.stop();
-  await app?.close();
-  await dropTestData({ suffix, schemas: [schema] });
-});
+afterAll(() => world.tearDown());
 
 function detection(): Record<string, unknown> {
   const data = sampleData(EventTypes.cameraDetection);
@@ -60,18 +41,9 @@ describe('npm run api-key -- --service intake', () => {
     const [, id, secret] = KEY.exec(key) ?? [];
     expect(id).toBeDefined();
 
-    await provisionSuffixedTopics(suffix);
-    const config = loadConfig(intakeEnv, {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      DATABASE_URL: databaseUrl(),
-      KAFKA_BROKERS: kafkaBrokers().join(','),
-      IOC_TOPIC_SUFFIX: suffix,
-      DB_SCHEMA: schema,
-    });
-    app = await createHttpService(AppModule.forRoot(config), { title: 'intake', description: 'intake' });
-    await app.init();
-    reader = await IngestTopicReader.start([topicName(Topics.cameraDetections, suffix)]);
+    await world.setUp();
+    const app = await world.boot(intakeService);
+    const reader = await world.read([Topics.cameraDetections]);
 
     const event = detection();
     const accepted = await request(app.getHttpServer())
@@ -80,10 +52,7 @@ describe('npm run api-key -- --service intake', () => {
       .set('content-type', 'application/cloudevents+json')
       .send(JSON.stringify(event));
     expect(accepted.status).toBe(202);
-    await reader.waitFor(
-      topicName(Topics.cameraDetections, suffix),
-      (record) => record.headers.ce_id === event.id,
-    );
+    await reader.waitFor(world.topic(Topics.cameraDetections), (record) => record.headers.ce_id === event.id);
 
     const outOfScope = await request(app.getHttpServer())
       .post('/ingest/events')

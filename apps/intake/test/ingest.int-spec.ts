@@ -1,38 +1,26 @@
 import { ApiKeyService } from '@ioc/auth';
-import { type EventType, EventTypes, type TopicName, topicName, Topics } from '@ioc/contracts';
-import { createHttpService, loadConfig } from '@ioc/observability';
-import {
-  databaseUrl,
-  kafkaBrokers,
-  type IngestTopicRecord,
-  IngestTopicReader,
-  uniqueSchema,
-  uniqueSuffix,
-  dropTestData,
-  provisionSuffixedTopics,
-} from '@ioc/testing';
+import { type EventType, EventTypes, type TopicName, Topics } from '@ioc/contracts';
+import { ServiceWorld, type TopicReader, type TopicRecord } from '@ioc/testing';
 import type { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { sampleData } from '../../../libs/contracts/test/event-samples';
-import { AppModule } from '../src/app.module';
-import { intakeEnv } from '../src/config';
+import { intakeService } from '../src/bootstrap';
 
 // HTTP ingest end to end: the intake app in-process against the real Kafka and Postgres. A 202 is checked by
 // reading the event back from the (suffixed) topic: 202 means the broker acknowledged it.
-const suffix = uniqueSuffix();
-const schema = uniqueSchema('ingest');
+const world = new ServiceWorld();
 const BURST = 40;
 const MAX_BODY_BYTES = 64 * 1024;
 const MAX_BATCH = 20;
 const HOSTILE = `<script>alert("x")</script>'; DROP TABLE api_keys; --`;
 
 let app: INestApplication;
-let reader: IngestTopicReader;
+let reader: TopicReader;
 let apiKeys: ApiKeyService;
 let key: string;
 
-const topic = (base: TopicName) => topicName(base, suffix);
+const topic = (base: TopicName) => world.topic(base);
 const http = () => request(app.getHttpServer());
 const post = (apiKey = key) => http().post('/ingest/events').set('X-API-Key', apiKey);
 
@@ -63,41 +51,27 @@ function binaryHeaders(event: Record<string, unknown>): Record<string, string> {
   };
 }
 
-const byId = (id: string) => (record: IngestTopicRecord) => record.headers.ce_id === id;
+const byId = (id: string) => (record: TopicRecord) => record.headers.ce_id === id;
 
 beforeAll(async () => {
-  await provisionSuffixedTopics(suffix);
-  const config = loadConfig(intakeEnv, {
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    DATABASE_URL: databaseUrl(),
-    KAFKA_BROKERS: kafkaBrokers().join(','),
-    IOC_TOPIC_SUFFIX: suffix,
-    DB_SCHEMA: schema,
+  await world.setUp();
+  app = await world.boot(intakeService, {
     INGEST_MAX_BODY_BYTES: String(MAX_BODY_BYTES),
     INGEST_MAX_BATCH_EVENTS: String(MAX_BATCH),
     INGEST_RATE_LIMIT_PER_SECOND: '1',
     INGEST_RATE_LIMIT_BURST: String(BURST),
   });
-  app = await createHttpService(AppModule.forRoot(config), { title: 'intake', description: 'intake' });
-  await app.init();
   apiKeys = app.get(ApiKeyService);
   key = (await apiKeys.create('vendor-acme', ['ioc.*'])).plaintext;
-  reader = await IngestTopicReader.start(
-    [
-      Topics.cameraDetections,
-      Topics.cameraHeartbeats,
-      Topics.trafficObservations,
-      Topics.kpiObservations,
-    ].map(topic),
-  );
+  reader = await world.read([
+    Topics.cameraDetections,
+    Topics.cameraHeartbeats,
+    Topics.trafficObservations,
+    Topics.kpiObservations,
+  ]);
 });
 
-afterAll(async () => {
-  await reader?.stop();
-  await app?.close();
-  await dropTestData({ suffix, schemas: [schema] });
-});
+afterAll(() => world.tearDown());
 
 describe('CloudEvents HTTP ingest: accepted events are in Kafka', () => {
   it('binary mode: ce-* headers and the data as application/json', async () => {
@@ -111,7 +85,7 @@ describe('CloudEvents HTTP ingest: accepted events are in Kafka', () => {
     const [record] = await reader.waitFor(topic(Topics.cameraDetections), byId(String(event.id)));
     expect(record.key).toBe(event.subject);
     expect(record.headers).toMatchObject({ ce_type: EventTypes.cameraDetection, ce_source: event.source });
-    expect(JSON.parse(record.value ?? '')).toEqual(event.data);
+    expect(JSON.parse(String(record.value))).toEqual(event.data);
   });
 
   it('binary mode: percent-encoded header values are decoded (HTTP binding 3.1.3.2)', async () => {
@@ -135,7 +109,7 @@ describe('CloudEvents HTTP ingest: accepted events are in Kafka', () => {
 
     const [record] = await reader.waitFor(topic(Topics.trafficObservations), byId(String(event.id)));
     expect(record.key).toBe(event.subject);
-    expect(JSON.parse(record.value ?? '')).toEqual(event.data);
+    expect(JSON.parse(String(record.value))).toEqual(event.data);
   });
 
   it('batch mode: each event goes to the topic of its type', async () => {
@@ -162,18 +136,11 @@ describe('CloudEvents HTTP ingest: accepted events are in Kafka', () => {
   });
 
   it('a report submission with contact data reaches its own topic, the only one allowed to carry it', async () => {
-    const submissions = await IngestTopicReader.start([topic(Topics.reportsSubmissions)]);
-    try {
-      const event = structured(EventTypes.reportSubmission, { subject: 'hotline:HL-77812' });
-      await post()
-        .set('content-type', 'application/cloudevents+json')
-        .send(JSON.stringify(event))
-        .expect(202);
-      const [record] = await submissions.waitFor(topic(Topics.reportsSubmissions), byId(String(event.id)));
-      expect(JSON.parse(record.value ?? '').reporter).toEqual((event.data as { reporter: unknown }).reporter);
-    } finally {
-      await submissions.stop();
-    }
+    const submissions = await world.read([Topics.reportsSubmissions]);
+    const event = structured(EventTypes.reportSubmission, { subject: 'hotline:HL-77812' });
+    await post().set('content-type', 'application/cloudevents+json').send(JSON.stringify(event)).expect(202);
+    const [record] = await submissions.waitFor(topic(Topics.reportsSubmissions), byId(String(event.id)));
+    expect(JSON.parse(String(record.value)).reporter).toEqual((event.data as { reporter: unknown }).reporter);
   });
 
   it('stores hostile strings as inert data and returns them byte for byte', async () => {
@@ -186,7 +153,7 @@ describe('CloudEvents HTTP ingest: accepted events are in Kafka', () => {
     await post().set('content-type', 'application/cloudevents+json').send(JSON.stringify(event)).expect(202);
 
     const [record] = await reader.waitFor(topic(Topics.cameraDetections), byId(String(event.id)));
-    expect(JSON.parse(record.value ?? '')).toEqual(data);
+    expect(JSON.parse(String(record.value))).toEqual(data);
     // The API keys table is still there: the string was never interpreted.
     await post()
       .set('content-type', 'application/cloudevents+json')

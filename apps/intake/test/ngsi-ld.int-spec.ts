@@ -1,33 +1,21 @@
 import { ApiKeyService } from '@ioc/auth';
-import { EventTypes, type TopicName, topicName, Topics } from '@ioc/contracts';
-import { createHttpService, loadConfig } from '@ioc/observability';
-import {
-  databaseUrl,
-  kafkaBrokers,
-  type IngestTopicRecord,
-  IngestTopicReader,
-  uniqueSchema,
-  uniqueSuffix,
-  dropTestData,
-  provisionSuffixedTopics,
-} from '@ioc/testing';
+import { EventTypes, type TopicName, Topics } from '@ioc/contracts';
+import { ServiceWorld, type TopicReader, type TopicRecord } from '@ioc/testing';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { AppModule } from '../src/app.module';
-import { intakeEnv } from '../src/config';
+import { intakeService } from '../src/bootstrap';
 
 // NGSI-LD notifications end to end: FIWARE smart data model entities, in both representations, mapped onto our
 // events and read back from the suffixed topics.
-const suffix = uniqueSuffix();
-const schema = uniqueSchema('ngsi');
+const world = new ServiceWorld();
 const HOSTILE = `<img src=x onerror=alert(1)>'; DROP TABLE api_keys; --`;
 
 let app: INestApplication;
-let reader: IngestTopicReader;
+let reader: TopicReader;
 let apiKeys: ApiKeyService;
 let key: string;
 
-const topic = (base: TopicName) => topicName(base, suffix);
+const topic = (base: TopicName) => world.topic(base);
 const http = () => request(app.getHttpServer());
 const notify = (entities: unknown[], apiKey = key, contentType = 'application/json') =>
   http()
@@ -47,33 +35,18 @@ const notify = (entities: unknown[], apiKey = key, contentType = 'application/js
 const value = (v: unknown) => ({ type: 'Property', value: v });
 const dateTime = (v: string) => ({ type: 'Property', value: { '@type': 'DateTime', '@value': v } });
 const relationship = (object: string) => ({ type: 'Relationship', object });
-const byKey = (k: string) => (record: IngestTopicRecord) => record.key === k;
-const dataOf = (record: IngestTopicRecord) => JSON.parse(record.value ?? '') as Record<string, unknown>;
+const byKey = (k: string) => (record: TopicRecord) => record.key === k;
+const dataOf = (record: TopicRecord) => JSON.parse(String(record.value)) as Record<string, unknown>;
 
 beforeAll(async () => {
-  await provisionSuffixedTopics(suffix);
-  const config = loadConfig(intakeEnv, {
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    DATABASE_URL: databaseUrl(),
-    KAFKA_BROKERS: kafkaBrokers().join(','),
-    IOC_TOPIC_SUFFIX: suffix,
-    DB_SCHEMA: schema,
-  });
-  app = await createHttpService(AppModule.forRoot(config), { title: 'intake', description: 'intake' });
-  await app.init();
+  await world.setUp();
+  app = await world.boot(intakeService);
   apiKeys = app.get(ApiKeyService);
   key = (await apiKeys.create('fiware-broker', ['ioc.camera.*', Topics.trafficObservations])).plaintext;
-  reader = await IngestTopicReader.start(
-    [Topics.cameraDetections, Topics.cameraHeartbeats, Topics.trafficObservations].map(topic),
-  );
+  reader = await world.read([Topics.cameraDetections, Topics.cameraHeartbeats, Topics.trafficObservations]);
 });
 
-afterAll(async () => {
-  await reader?.stop();
-  await app?.close();
-  await dropTestData({ suffix, schemas: [schema] });
-});
+afterAll(() => world.tearDown());
 
 describe('TrafficFlowObserved → ioc.traffic.observation.v1', () => {
   it.each([
@@ -169,7 +142,7 @@ describe('Alert → ioc.camera.detection.v1', () => {
       attributes: { ngsiCategory: 'traffic', ngsiSubCategory: 'carAccident', ngsiSeverity: 'high' },
     });
     // Free text of the alert is not part of the contract and is not carried.
-    expect(record.value).not.toContain('DROP TABLE');
+    expect(String(record.value)).not.toContain('DROP TABLE');
   });
 
   it('400 when no camera is named, and the other entities of the notification are not published', async () => {

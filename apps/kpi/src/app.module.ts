@@ -1,6 +1,7 @@
 import { servicePlatform } from '@ioc/platform';
 import type { HttpServiceOptions } from '@ioc/observability';
 import { type DynamicModule, Module } from '@nestjs/common';
+import type { DestinationStream } from 'pino';
 
 import { KpiConfig } from './config';
 import { kpiMigrations } from './migrations';
@@ -13,9 +14,14 @@ export const HTTP_SERVICE_OPTIONS: HttpServiceOptions = {
     'KPI catalog, targets and windowed aggregates from every domain topic; publishes ioc.kpi.updates.',
 };
 
+/** What a caller may change about the app beyond its config: `logDestination` lets a test read every log line. */
+export interface AppOptions {
+  logDestination?: DestinationStream;
+}
+
 @Module({})
 export class AppModule {
-  static forRoot(config: KpiConfig): DynamicModule {
+  static forRoot(config: KpiConfig, options: AppOptions = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -23,6 +29,7 @@ export class AppModule {
           service: SERVICE_NAME,
           config,
           configToken: KpiConfig,
+          logDestination: options.logDestination,
           migrations: kpiMigrations,
         }),
       ],

@@ -1,19 +1,18 @@
 import { Topics } from '@ioc/contracts';
 import { qualifiedTable } from '@ioc/database';
 import { EventProducer, type AfterCommitInfo } from '@ioc/messaging';
-import { databaseUrl, kafkaBrokers, uniqueSchema, uniqueSuffix, waitFor } from '@ioc/testing';
+import {
+  databaseUrl,
+  kafkaBrokers,
+  uniqueSchema,
+  uniqueSuffix,
+  waitFor,
+  provisionSuffixedTopics,
+} from '@ioc/testing';
 import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { aDetection } from './fixtures/events';
-import {
-  aDatabase,
-  deleteTopics,
-  dropDatabase,
-  exited,
-  provisionTestTopics,
-  runFixture,
-  testKafka,
-} from './fixtures/harness';
+import { aDatabase, deleteTopics, dropDatabase, exited, runFixture, testKafka } from './fixtures/harness';
 
 // The project's testTimeout is a per-project option jest-circus does not read; set it for this file.
 jest.setTimeout(90_000);
@@ -43,7 +42,7 @@ describe('consumer killed between its database commit and its offset commit', ()
     kafka = testKafka(kafkaBrokers());
     [dataSource, topics] = await Promise.all([
       aDatabase(schema, databaseUrl()),
-      provisionTestTopics(kafka, suffix, { [Topics.cameraDetections]: 3, [Topics.dlq]: 1 }),
+      provisionSuffixedTopics(suffix, { partitions: { [Topics.cameraDetections]: 3, [Topics.dlq]: 1 } }),
     ]);
   });
 

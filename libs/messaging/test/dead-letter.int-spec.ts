@@ -10,20 +10,20 @@ import {
   type ConsumeContext,
   type OutboundRecord,
 } from '@ioc/messaging';
-import { databaseUrl, kafkaBrokers, uniqueSchema, uniqueSuffix, waitFor } from '@ioc/testing';
+import {
+  databaseUrl,
+  kafkaBrokers,
+  uniqueSchema,
+  uniqueSuffix,
+  waitFor,
+  readTopic,
+  provisionSuffixedTopics,
+  type TopicRecord,
+} from '@ioc/testing';
 import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { aDetection } from './fixtures/events';
-import {
-  aDatabase,
-  applyDetection,
-  deleteTopics,
-  dropDatabase,
-  provisionTestTopics,
-  readTopic,
-  testKafka,
-  type ReadRecord,
-} from './fixtures/harness';
+import { aDatabase, applyDetection, deleteTopics, dropDatabase, testKafka } from './fixtures/harness';
 
 // The project's testTimeout is a per-project option jest-circus does not read; set it for this file.
 jest.setTimeout(60_000);
@@ -53,7 +53,7 @@ describe('bad input goes to the dead-letter topic and the consumer moves on', ()
     kafka = testKafka(kafkaBrokers());
     [dataSource, topics] = await Promise.all([
       aDatabase(schema, databaseUrl()),
-      provisionTestTopics(kafka, suffix, { [Topics.cameraDetections]: 1, [Topics.dlq]: 1 }),
+      provisionSuffixedTopics(suffix, { partitions: { [Topics.cameraDetections]: 1, [Topics.dlq]: 1 } }),
     ]);
     producer = EventProducer.create(kafka);
   });
@@ -149,7 +149,7 @@ describe('bad input goes to the dead-letter topic and the consumer moves on', ()
     expect(await counters()).toEqual({ 'cam-a': 1, 'cam-b': 1, 'cam-flaky': 1, 'cam-c': 1 });
     expect(flakyCalls).toHaveLength(3);
 
-    const letters = await readTopic(kafka, topics[Topics.dlq]);
+    const letters = await readTopic(topics[Topics.dlq]);
     const byReason = (reason: string) => letters.filter((l) => l.headers[DlqHeaders.reason] === reason);
     expect(letters.map((l) => [l.headers[DlqHeaders.reason], l.headers[DlqHeaders.sourceOffset]])).toEqual([
       ['schema.invalid', '1'],
@@ -163,7 +163,7 @@ describe('bad input goes to the dead-letter topic and the consumer moves on', ()
       [byReason('payload.not_json')[0], notJson],
       [byReason('payload.too_large')[0], oversized],
       [byReason('CAMERA.UNKNOWN')[0], unknownCamera],
-    ] as [ReadRecord, OutboundRecord][]) {
+    ] as [TopicRecord, OutboundRecord][]) {
       expect(letter.key).toBe(original.key);
       expect(letter.value?.equals(original.value as Buffer)).toBe(true);
       expect(letter.headers).toMatchObject({
@@ -202,7 +202,9 @@ describe('bad input goes to the dead-letter topic and the consumer moves on', ()
   });
 
   it('isolates a poison event of a batch handler, applying the rest of the chunk once', async () => {
-    const own = await provisionTestTopics(kafka, `${suffix}_batch`, { [Topics.cameraDetections]: 1 });
+    const own = await provisionSuffixedTopics(`${suffix}_batch`, {
+      partitions: { [Topics.cameraDetections]: 1 },
+    });
     const topic = own[Topics.cameraDetections];
     extraTopics.push(topic);
     const group = `${consumerName}-batch`;
@@ -237,14 +239,13 @@ describe('bad input goes to the dead-letter topic and the consumer moves on', ()
     await batchRunner.start();
     await waitFor(async () => (await counters())['cam-y'] === 1, { what: 'the batch consumer to catch up' });
     await waitFor(
-      async () =>
-        (await readTopic(kafka, topics[Topics.dlq])).some((l) => l.headers[DlqHeaders.consumer] === group),
+      async () => (await readTopic(topics[Topics.dlq])).some((l) => l.headers[DlqHeaders.consumer] === group),
       { what: "the batch consumer's dead letter" },
     );
 
     expect(await counters()).toMatchObject({ 'cam-x': 1, 'cam-y': 1 });
     expect(await counters()).not.toHaveProperty('cam-unknown');
-    const letters = (await readTopic(kafka, topics[Topics.dlq])).filter(
+    const letters = (await readTopic(topics[Topics.dlq])).filter(
       (l) => l.headers[DlqHeaders.consumer] === group,
     );
     expect(letters.filter((l) => l.headers[DlqHeaders.reason] === 'CAMERA.UNKNOWN')).toHaveLength(1);

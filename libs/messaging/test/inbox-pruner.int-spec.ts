@@ -8,19 +8,19 @@ import {
   messagingMetrics,
   type ConsumeContext,
 } from '@ioc/messaging';
-import { databaseUrl, kafkaBrokers, uniqueSchema, uniqueSuffix, waitFor } from '@ioc/testing';
+import {
+  databaseUrl,
+  kafkaBrokers,
+  uniqueSchema,
+  uniqueSuffix,
+  waitFor,
+  provisionSuffixedTopics,
+} from '@ioc/testing';
 import type { Kafka } from 'kafkajs';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { aDetection } from './fixtures/events';
-import {
-  aDatabase,
-  applyDetection,
-  deleteTopics,
-  dropDatabase,
-  provisionTestTopics,
-  testKafka,
-} from './fixtures/harness';
+import { aDatabase, applyDetection, deleteTopics, dropDatabase, testKafka } from './fixtures/harness';
 
 // The project's testTimeout is a per-project option jest-circus does not read; set it for this file.
 jest.setTimeout(60_000);
@@ -40,7 +40,7 @@ describe(InboxPruner.name, () => {
     kafka = testKafka(kafkaBrokers());
     [dataSource, topics] = await Promise.all([
       aDatabase(schema, databaseUrl()),
-      provisionTestTopics(kafka, suffix, { [Topics.cameraDetections]: 1, [Topics.dlq]: 1 }),
+      provisionSuffixedTopics(suffix, { partitions: { [Topics.cameraDetections]: 1, [Topics.dlq]: 1 } }),
     ]);
     producer = EventProducer.create(kafka);
   });

@@ -1,10 +1,10 @@
 import { encodeKafkaMessage, Topics } from '@ioc/contracts';
 import { type LiveEvent, LiveReaderFactory } from '@ioc/messaging';
-import { kafkaBrokers, uniqueSuffix, waitFor } from '@ioc/testing';
+import { kafkaBrokers, uniqueSuffix, waitFor, provisionSuffixedTopics } from '@ioc/testing';
 import type { Kafka, Producer } from 'kafkajs';
 import { register } from 'prom-client';
 import { aDetection } from './fixtures/events';
-import { deleteTopics, provisionTestTopics, testKafka } from './fixtures/harness';
+import { deleteTopics, testKafka } from './fixtures/harness';
 
 jest.setTimeout(60_000);
 
@@ -18,7 +18,7 @@ describe(LiveReaderFactory.name, () => {
 
   beforeAll(async () => {
     kafka = testKafka(kafkaBrokers(), 'live-reader-tests');
-    topics = await provisionTestTopics(kafka, suffix, { [Topics.cameraDetections]: 3 });
+    topics = await provisionSuffixedTopics(suffix, { partitions: { [Topics.cameraDetections]: 3 } });
     producer = kafka.producer();
     await producer.connect();
   });

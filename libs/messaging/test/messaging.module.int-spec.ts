@@ -10,21 +10,22 @@ import {
   MessagingOutboxInbox1795305600000,
   Outbox,
 } from '@ioc/messaging';
-import { databaseUrl, kafkaBrokers, uniqueSchema, uniqueSuffix, waitFor } from '@ioc/testing';
+import {
+  databaseUrl,
+  kafkaBrokers,
+  uniqueSchema,
+  uniqueSuffix,
+  waitFor,
+  readTopic,
+  provisionSuffixedTopics,
+} from '@ioc/testing';
 import { Test, type TestingModule } from '@nestjs/testing';
 import type { Kafka } from 'kafkajs';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { Client, escapeIdentifier } from 'pg';
 import { DataSource } from 'typeorm';
 import { aDetection } from './fixtures/events';
-import {
-  applyDetection,
-  deleteTopics,
-  provisionTestTopics,
-  readTopic,
-  TestEffects1795305600001,
-  testKafka,
-} from './fixtures/harness';
+import { applyDetection, deleteTopics, TestEffects1795305600001, testKafka } from './fixtures/harness';
 
 // The project's testTimeout is a per-project option jest-circus does not read; set it for this file.
 jest.setTimeout(60_000);
@@ -39,7 +40,9 @@ describe(MessagingModule.name, () => {
 
   beforeAll(async () => {
     kafka = testKafka(kafkaBrokers());
-    topics = await provisionTestTopics(kafka, suffix, { [Topics.cameraDetections]: 2, [Topics.dlq]: 1 });
+    topics = await provisionSuffixedTopics(suffix, {
+      partitions: { [Topics.cameraDetections]: 2, [Topics.dlq]: 1 },
+    });
     app = await Test.createTestingModule({
       imports: [
         DatabaseModule.forRoot({
@@ -85,7 +88,7 @@ describe(MessagingModule.name, () => {
 
     const records = await waitFor(
       async () => {
-        const read = await readTopic(kafka, topic);
+        const read = await readTopic(topic);
         return read.length > 0 && read;
       },
       { what: 'the relay started at bootstrap to publish' },

@@ -10,19 +10,19 @@ import {
   type OutboundRecord,
   type RetryOptions,
 } from '@ioc/messaging';
-import { databaseUrl, kafkaBrokers, uniqueSchema, uniqueSuffix, waitFor } from '@ioc/testing';
+import {
+  databaseUrl,
+  kafkaBrokers,
+  uniqueSchema,
+  uniqueSuffix,
+  waitFor,
+  readTopic,
+  provisionSuffixedTopics,
+} from '@ioc/testing';
 import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { aDetection } from './fixtures/events';
-import {
-  aDatabase,
-  applyDetection,
-  deleteTopics,
-  dropDatabase,
-  provisionTestTopics,
-  readTopic,
-  testKafka,
-} from './fixtures/harness';
+import { aDatabase, applyDetection, deleteTopics, dropDatabase, testKafka } from './fixtures/harness';
 
 // The project's testTimeout is a per-project option jest-circus does not read; set it for this file.
 jest.setTimeout(60_000);
@@ -44,7 +44,7 @@ describe('transactional outbox', () => {
     kafka = testKafka(kafkaBrokers());
     [dataSource, topics] = await Promise.all([
       aDatabase(schema, databaseUrl()),
-      provisionTestTopics(kafka, suffix, { [Topics.cameraDetections]: 4, [Topics.dlq]: 1 }),
+      provisionSuffixedTopics(suffix, { partitions: { [Topics.cameraDetections]: 4, [Topics.dlq]: 1 } }),
     ]);
   });
 
@@ -94,7 +94,7 @@ describe('transactional outbox', () => {
     stoppables.push(relay);
     await relay.start();
     await waitFor(async () => (await count('outbox')) === 0, { what: 'the outbox to drain' });
-    const records = await readTopic(kafka, topics[Topics.cameraDetections]);
+    const records = await readTopic(topics[Topics.cameraDetections]);
     expect(records.map((r) => r.headers.ce_id)).toEqual([committed.id]);
     expect(records[0]).toMatchObject({ key: 'cam-commit', headers: { ce_subject: 'cam-commit' } });
     await relay.stop();
@@ -190,7 +190,7 @@ describe('transactional outbox', () => {
 
     expect(attempts).toEqual([3, 3]);
     const ids = new Set(events.map((e) => e.id));
-    const published = (await readTopic(kafka, topic)).filter((r) => ids.has(r.headers.ce_id));
+    const published = (await readTopic(topic)).filter((r) => ids.has(r.headers.ce_id));
     expect(new Set(published.map((r) => r.headers.ce_id))).toEqual(ids);
   });
 });

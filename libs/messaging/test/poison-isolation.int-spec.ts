@@ -11,19 +11,19 @@ import {
   type ConsumeContext,
   type OutboundRecord,
 } from '@ioc/messaging';
-import { databaseUrl, kafkaBrokers, uniqueSchema, uniqueSuffix, waitFor } from '@ioc/testing';
+import {
+  databaseUrl,
+  kafkaBrokers,
+  uniqueSchema,
+  uniqueSuffix,
+  waitFor,
+  readTopic,
+  provisionSuffixedTopics,
+} from '@ioc/testing';
 import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { aDetection } from './fixtures/events';
-import {
-  aDatabase,
-  applyDetection,
-  deleteTopics,
-  dropDatabase,
-  provisionTestTopics,
-  readTopic,
-  testKafka,
-} from './fixtures/harness';
+import { aDatabase, applyDetection, deleteTopics, dropDatabase, testKafka } from './fixtures/harness';
 
 // The project's testTimeout is a per-project option jest-circus does not read; set it for this file.
 jest.setTimeout(90_000);
@@ -50,7 +50,7 @@ describe('a failing message is isolated from its chunk; a transient fault is ret
     let provisioned: Record<string, string>;
     [dataSource, provisioned] = await Promise.all([
       aDatabase(schema, databaseUrl()),
-      provisionTestTopics(kafka, suffix, { [Topics.dlq]: 1 }),
+      provisionSuffixedTopics(suffix, { partitions: { [Topics.dlq]: 1 } }),
     ]);
     dlqTopic = provisioned[Topics.dlq];
     topics.push(dlqTopic);
@@ -72,7 +72,9 @@ describe('a failing message is isolated from its chunk; a transient fault is ret
 
   /** A one-partition detections topic and group of this test's own. */
   async function ownTopic(name: string): Promise<string> {
-    const own = await provisionTestTopics(kafka, `${suffix}_${name}`, { [Topics.cameraDetections]: 1 });
+    const own = await provisionSuffixedTopics(`${suffix}_${name}`, {
+      partitions: { [Topics.cameraDetections]: 1 },
+    });
     topics.push(own[Topics.cameraDetections]);
     return own[Topics.cameraDetections];
   }
@@ -108,7 +110,7 @@ describe('a failing message is isolated from its chunk; a transient fault is ret
   }
 
   async function lettersOf(consumer: string) {
-    return (await readTopic(kafka, dlqTopic)).filter((l) => l.headers[DlqHeaders.consumer] === consumer);
+    return (await readTopic(dlqTopic)).filter((l) => l.headers[DlqHeaders.consumer] === consumer);
   }
 
   it('dead-letters the messages a Postgres data or integrity error refuses, and applies the rest of the chunk once', async () => {

@@ -1,20 +1,19 @@
 import { Topics } from '@ioc/contracts';
 import { qualifiedTable } from '@ioc/database';
 import { EventProducer, Outbox, OutboxRelay } from '@ioc/messaging';
-import { databaseUrl, kafkaBrokers, uniqueSchema, uniqueSuffix, waitFor } from '@ioc/testing';
+import {
+  databaseUrl,
+  kafkaBrokers,
+  uniqueSchema,
+  uniqueSuffix,
+  waitFor,
+  readTopic,
+  provisionSuffixedTopics,
+} from '@ioc/testing';
 import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { aDetection } from './fixtures/events';
-import {
-  aDatabase,
-  deleteTopics,
-  dropDatabase,
-  exited,
-  provisionTestTopics,
-  readTopic,
-  runFixture,
-  testKafka,
-} from './fixtures/harness';
+import { aDatabase, deleteTopics, dropDatabase, exited, runFixture, testKafka } from './fixtures/harness';
 
 // The project's testTimeout is a per-project option jest-circus does not read; set it for this file.
 jest.setTimeout(90_000);
@@ -51,9 +50,9 @@ describe('outbox relay killed with SIGKILL', () => {
     ['after the broker acknowledged a batch, before its delete committed', 'acked'],
     ['while a batch is being sent, before its acknowledgement', 'in-flight'],
   ])('loses nothing when killed %s', async (_when, mode) => {
-    const topic = (await provisionTestTopics(kafka, uniqueSuffix(), { [Topics.cameraDetections]: 3 }))[
-      Topics.cameraDetections
-    ];
+    const topic = (
+      await provisionSuffixedTopics(uniqueSuffix(), { partitions: { [Topics.cameraDetections]: 3 } })
+    )[Topics.cameraDetections];
     topics.push(topic);
     const events = Array.from({ length: EVENTS }, (_, i) =>
       aDetection(`cam-${i % CAMERAS}`, { seq: Math.floor(i / CAMERAS) + 1 }),
@@ -82,7 +81,7 @@ describe('outbox relay killed with SIGKILL', () => {
       await producer.disconnect();
     }
 
-    const records = await readTopic(kafka, topic);
+    const records = await readTopic(topic);
     const ids = records.map((record) => record.headers.ce_id);
     const distinct = new Set(ids);
     const duplicates = ids.length - distinct.size;

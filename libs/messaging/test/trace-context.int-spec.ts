@@ -8,11 +8,18 @@ import {
   PoisonMessageError,
 } from '@ioc/messaging';
 import { currentCorrelationId, currentTraceparent, parseTraceparent } from '@ioc/observability';
-import { databaseUrl, kafkaBrokers, uniqueSchema, uniqueSuffix, waitFor } from '@ioc/testing';
+import {
+  databaseUrl,
+  kafkaBrokers,
+  uniqueSchema,
+  uniqueSuffix,
+  waitFor,
+  provisionSuffixedTopics,
+} from '@ioc/testing';
 import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { aDetection } from './fixtures/events';
-import { aDatabase, deleteTopics, dropDatabase, provisionTestTopics, testKafka } from './fixtures/harness';
+import { aDatabase, deleteTopics, dropDatabase, testKafka } from './fixtures/harness';
 
 jest.setTimeout(90_000);
 
@@ -53,7 +60,7 @@ describe('a consumer handles each event in the flow the event carries', () => {
     let provisioned: Record<string, string>;
     [dataSource, provisioned] = await Promise.all([
       aDatabase(schema, databaseUrl()),
-      provisionTestTopics(kafka, suffix, { [Topics.dlq]: 1 }),
+      provisionSuffixedTopics(suffix, { partitions: { [Topics.dlq]: 1 } }),
     ]);
     dlqTopic = provisioned[Topics.dlq];
     topics.push(dlqTopic);
@@ -69,7 +76,9 @@ describe('a consumer handles each event in the flow the event carries', () => {
 
   /** A one-partition topic holding `events` (sent in one request, so fetched in one batch), unstamped. */
   async function topicWith(name: string, events: KnownIocEvent[]): Promise<string> {
-    const own = await provisionTestTopics(kafka, `${suffix}_${name}`, { [Topics.cameraDetections]: 1 });
+    const own = await provisionSuffixedTopics(`${suffix}_${name}`, {
+      partitions: { [Topics.cameraDetections]: 1 },
+    });
     const topic = own[Topics.cameraDetections];
     topics.push(topic);
     await producer.sendRecords(events.map((event) => ({ topic, ...encodeKafkaMessage(event) })));

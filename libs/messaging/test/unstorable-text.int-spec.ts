@@ -8,17 +8,18 @@ import {
   type ConsumeContext,
   type OutboundRecord,
 } from '@ioc/messaging';
-import { databaseUrl, kafkaBrokers, uniqueSchema, uniqueSuffix, waitFor } from '@ioc/testing';
+import {
+  databaseUrl,
+  kafkaBrokers,
+  uniqueSchema,
+  uniqueSuffix,
+  waitFor,
+  readTopic,
+  provisionSuffixedTopics,
+} from '@ioc/testing';
 import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import {
-  aDatabase,
-  deleteTopics,
-  dropDatabase,
-  provisionTestTopics,
-  readTopic,
-  testKafka,
-} from './fixtures/harness';
+import { aDatabase, deleteTopics, dropDatabase, testKafka } from './fixtures/harness';
 
 // The project's testTimeout is a per-project option jest-circus does not read; set it for this file.
 jest.setTimeout(60_000);
@@ -55,7 +56,7 @@ describe('a submission holding text Postgres cannot store goes to the dead-lette
     kafka = testKafka(kafkaBrokers());
     [dataSource, topics] = await Promise.all([
       aDatabase(schema, databaseUrl()),
-      provisionTestTopics(kafka, suffix, { [Topics.reportsSubmissions]: 1, [Topics.dlq]: 1 }),
+      provisionSuffixedTopics(suffix, { partitions: { [Topics.reportsSubmissions]: 1, [Topics.dlq]: 1 } }),
     ]);
     await dataSource.query(
       `CREATE TABLE ${qualifiedTable(dataSource, 'submissions')} (external_id text PRIMARY KEY, description text NOT NULL, data jsonb NOT NULL)`,
@@ -129,10 +130,10 @@ describe('a submission holding text Postgres cannot store goes to the dead-lette
     });
     expect(await stored()).toEqual(['HL-1', 'HL-2']);
 
-    await waitFor(async () => (await readTopic(kafka, topics[Topics.dlq])).length === 3, {
+    await waitFor(async () => (await readTopic(topics[Topics.dlq])).length === 3, {
       what: 'three dead letters',
     });
-    const letters = await readTopic(kafka, topics[Topics.dlq]);
+    const letters = await readTopic(topics[Topics.dlq]);
     expect(
       letters.map((l) => [
         l.headers[DlqHeaders.sourceOffset],
