@@ -142,10 +142,21 @@ export class Report {
 
   /** A new report, `submitted` by a citizen or handed over by a channel. */
   static submit(input: NewReportState, by: 'citizen' | 'channel', at: Date, externalId?: string): Report {
+    // Field by field rather than `...input`: adding the rest to a spread copy took V8's slow path (docs/bench.md).
     const report = new Report({
-      ...input,
+      id: input.id,
+      trackingCode: input.trackingCode,
+      secretHash: input.secretHash,
       status: 'submitted',
+      channel: input.channel,
+      categoryCode: input.categoryCode,
+      description: input.description,
+      addressText: input.addressText,
+      location: input.location,
+      adminUnitCodes: input.adminUnitCodes,
       agencyId: null,
+      reporter: input.reporter,
+      attachmentCount: input.attachmentCount,
       submittedAt: at,
       updatedAt: at,
       assignedAt: null,
