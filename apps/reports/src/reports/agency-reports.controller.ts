@@ -13,11 +13,11 @@ import {
   UploadedFiles,
   UseInterceptors,
 } from '@nestjs/common';
-import { FilesInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommentReportDto, DeclineReportDto, ResolveReportDto } from './dto/agency-action.dto';
 import { ListReportsQuery } from './dto/list-reports.query';
 import { PhotoNotFoundError, ReportNotFoundError } from './report.errors';
+import { PhotoUploads } from './photo-uploads.interceptor';
 import { ReportPhotosService } from './report-photos.service';
 import type { ReportPage, ReportView } from './report-views';
 import { ReportViewsService } from './report-views.service';
@@ -85,7 +85,7 @@ export class AgencyReportsController {
 
   @Post(':id/resolve')
   @HttpCode(200)
-  @UseInterceptors(FilesInterceptor('photos'))
+  @UseInterceptors(PhotoUploads('photos'))
   @ApiConsumes('application/json', 'multipart/form-data')
   @ApiOperation({
     summary:

@@ -14,12 +14,12 @@ import {
   UploadedFiles,
   UseInterceptors,
 } from '@nestjs/common';
-import { FilesInterceptor } from '@nestjs/platform-express';
 import type { Request } from 'express';
 import { ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CitizenSecretDto, RateReportDto, ReopenReportDto } from './dto/citizen-action.dto';
 import { CreateReportDto } from './dto/create-report.dto';
 import { PhotoNotFoundError, ReportNotFoundError } from './report.errors';
+import { PhotoUploads } from './photo-uploads.interceptor';
 import { ReportPhotosService } from './report-photos.service';
 import type { PublicReportView, SubmissionReceipt } from './report-views';
 import { ReportViewsService } from './report-views.service';
@@ -48,7 +48,7 @@ export class ReportsController {
   }
 
   @Post()
-  @UseInterceptors(FilesInterceptor('photos'))
+  @UseInterceptors(PhotoUploads('photos'))
   @ApiOperation({
     summary: 'Submit a report; the answer carries the tracking code and the secret',
     description:
