@@ -12,7 +12,7 @@ import type { Observable } from 'rxjs';
 /**
  * Nest's FilesInterceptor for `field`, run only for multipart requests: photos come in no other way, and
  * multer's pass over every JSON submission (a promise, a middleware run and a response listener) was a
- * measurable part of the submission's CPU (docs/bench.md).
+ * measurable part of a JSON submission's CPU in a profile (see bench/reports/run.ts).
  */
 export function PhotoUploads(field: string): Type<NestInterceptor> {
   // The constructor, and so multer's options from MulterModule, are FilesInterceptor's own.
