@@ -6,22 +6,34 @@
  *       transaction with the report, its timeline and its outbox rows; the relay publishing to Kafka).
  * Open loop: request i is sent at t0 + i/rate whatever the answers do, and its latency counts from that
  * scheduled instant, so a stall shows up in the percentiles (no coordinated omission).
+ * Closed loop: BENCH_CLIENTS clients each send their next request when the last is answered, for
+ * BENCH_CLOSED_SECONDS: the highest rate the service sustains on this machine.
+ * The services run in this process and the load generator in a child process, so this process's CPU time
+ * (process.cpuUsage) over a run, divided by the submissions accepted, is the service's CPU per submission.
  * Loopback only, bounded; cleans up its topics and schema; writes its section of docs/bench.md.
- * Env: BENCH_RATE (300), BENCH_SECONDS (20), BENCH_WARMUP_SECONDS (3), KAFKA_BROKERS (127.0.0.1:9092, as `npm run infra -- up` starts it),
+ * Env: BENCH_RATE (300), BENCH_SECONDS (20), BENCH_WARMUP_SECONDS (3), BENCH_CLIENTS (16),
+ * BENCH_CLOSED_SECONDS (10), KAFKA_BROKERS (127.0.0.1:9092, as `npm run infra -- up` starts it),
  * DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres), CITY_DATA_DIR (data/cities/hai-phong).
- * Run: `npm run bench:reports`.
+ * Run: `npm run bench:reports`. Profile: `SWC_NODE_PROJECT=tsconfig.json node --cpu-prof --cpu-prof-dir=<dir>
+ * -r @swc-node/register bench/reports/run.ts` (the services' thread; on a loaded machine the profiler charges
+ * the time the thread waits preempted to the frame it stopped in, often a socket write, so compare its shares
+ * with the CPU time above rather than read them alone).
  */
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { cpus, loadavg, totalmem } from 'node:os';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { fork } from 'node:child_process';
+import { PerformanceObserver } from 'node:perf_hooks';
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { Topics, TOPIC_CATALOG, type TopicName } from '@ioc/contracts';
 import { createDataSource } from '@ioc/database';
 import { createKafka, provisionTopics } from '@ioc/messaging';
 import { createHttpService, loadConfig, ObservabilityModule } from '@ioc/observability';
 import { type GeoPoint, loadCityData, unitsAt } from '@ioc/reference-data';
 import { Body, Controller, type INestApplication, Module, Post } from '@nestjs/common';
+import { register } from 'prom-client';
 import { AppModule, HTTP_SERVICE_OPTIONS } from '../../apps/reports/src/app.module';
 import { reportsEnv } from '../../apps/reports/src/config';
 import { ReferenceDataRepository } from '../../apps/reports/src/reference/reference-data.repository';
@@ -32,6 +44,8 @@ import { seedCityData } from '@ioc/platform';
 const RATE = Number(process.env.BENCH_RATE ?? 300);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
+const CLOSED_SECONDS = Number(process.env.BENCH_CLOSED_SECONDS ?? 10);
 const BROKERS = BENCH_BROKERS.join(',');
 const DATABASE_URL = BENCH_DATABASE_URL;
 const CITY_DIR = path.resolve(process.env.CITY_DATA_DIR ?? 'data/cities/hai-phong');
@@ -62,6 +76,33 @@ interface Run {
   p50: number;
   p99: number;
   max: number;
+  /** CPU time of this process (the services) per request answered 2xx, in ms. */
+  cpuMsPerOk: number;
+  /** The kernel's part of it (system time): mostly socket I/O with the client, Postgres and Kafka. */
+  sysMsPerOk: number;
+  /** Time spent in garbage collection per request answered 2xx, in ms (part of the CPU above). */
+  gcMsPerOk: number;
+  /** Outbox relay batches during the run, and the events they published. */
+  relay: { batches: number; events: number };
+}
+
+/** The relay's counters so far, from the metrics registry every service of this process shares. */
+async function relayCounters(): Promise<{ batches: number; events: number }> {
+  const sum = async (name: string, field?: string) => {
+    const metric = register.getSingleMetric(name);
+    if (!metric) return 0;
+    const { values } = await metric.get();
+    return values
+      .filter((value) => field === undefined || (value as { metricName?: string }).metricName === field)
+      .reduce((total, value) => total + value.value, 0);
+  };
+  return {
+    batches: await sum(
+      'ioc_outbox_relay_publish_duration_seconds',
+      'ioc_outbox_relay_publish_duration_seconds_count',
+    ),
+    events: await sum('ioc_outbox_published_total'),
+  };
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -69,65 +110,99 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-// The load generator runs in a worker thread (plain JavaScript, no hook needed) so that its own work never
-// delays the event loop of the services it measures.
-const LOAD_WORKER = `
-const { parentPort, workerData } = require('node:worker_threads');
+// The load generator runs in a child process (plain JavaScript, no hook needed), so that neither its event
+// loop nor its CPU time mixes with the services measured here. `open`: request i goes at start + i/rate;
+// `closed`: `clients` loops, each sending its next request when the last is answered, until `seconds` pass.
+const LOAD_CHILD = `
 const { Agent, request } = require('node:http');
-const { port, pathname, rate, bodies } = workerData;
-const agent = new Agent({ keepAlive: true, maxSockets: 256 });
-const latencies = [];
-let ok = 0;
-let failed = 0;
-function post(body) {
-  return new Promise((resolve) => {
+process.once('message', async ({ port, pathname, mode, rate, clients, seconds, bodies }) => {
+  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  const latencies = [];
+  let ok = 0;
+  let failed = 0;
+  let sent = 0;
+  const post = (body) => new Promise((resolve) => {
     const req = request({ host: '127.0.0.1', port, path: pathname, method: 'POST', agent,
       headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
       (res) => { res.resume(); res.on('end', () => resolve(res.statusCode)); });
     req.on('error', () => resolve(0));
     req.end(body);
   });
-}
-(async () => {
+  const send = async (body, from) => {
+    sent += 1;
+    const status = await post(body);
+    latencies.push(performance.now() - from);
+    if (status >= 200 && status < 300) ok += 1; else failed += 1;
+  };
   const start = performance.now();
-  const inFlight = [];
-  for (let i = 0; i < bodies.length; i += 1) {
-    const due = start + (i * 1000) / rate;
-    const wait = due - performance.now();
-    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-    inFlight.push(post(bodies[i]).then((status) => {
-      latencies.push(performance.now() - due);
-      if (status >= 200 && status < 300) ok += 1; else failed += 1;
+  if (mode === 'open') {
+    const inFlight = [];
+    for (let i = 0; i < bodies.length; i += 1) {
+      const due = start + (i * 1000) / rate;
+      const wait = due - performance.now();
+      if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+      inFlight.push(send(bodies[i], due));
+    }
+    await Promise.all(inFlight);
+  } else {
+    const end = start + seconds * 1000;
+    let next = 0;
+    await Promise.all(Array.from({ length: clients }, async () => {
+      while (performance.now() < end) await send(bodies[next++ % bodies.length], performance.now());
     }));
   }
-  await Promise.all(inFlight);
   agent.destroy();
-  parentPort.postMessage({ latencies, ok, failed, seconds: (performance.now() - start) / 1000 });
-})();
+  process.send({ latencies, ok, failed, sent, seconds: (performance.now() - start) / 1000 }, () => process.exit(0));
+});
 `;
+const LOAD_CHILD_FILE = path.join(tmpdir(), `bench-reports-load-${process.pid}.cjs`);
 
-/** Open-loop load: RATE requests a second for `seconds`, latency measured from each scheduled send time. */
-async function load(port: number, pathname: string, bodies: () => string, seconds: number): Promise<Run> {
-  const payloads = Array.from({ length: Math.round(RATE * seconds) }, bodies);
-  const result = await new Promise<{ latencies: number[]; ok: number; failed: number; seconds: number }>(
-    (resolve, reject) => {
-      const worker = new Worker(LOAD_WORKER, {
-        eval: true,
-        workerData: { port, pathname, rate: RATE, bodies: payloads },
-      });
-      worker.once('message', resolve);
-      worker.once('error', reject);
-    },
-  );
+type Load = { mode: 'open'; seconds: number } | { mode: 'closed'; seconds: number; clients: number };
+
+/** Runs one load against `pathname`; latency of an open-loop request counts from its scheduled send time. */
+async function load(port: number, pathname: string, bodies: () => string, spec: Load): Promise<Run> {
+  const count = spec.mode === 'open' ? Math.round(RATE * spec.seconds) : 5000;
+  const payloads = Array.from({ length: count }, bodies);
+  writeFileSync(LOAD_CHILD_FILE, LOAD_CHILD);
+  const relayBefore = await relayCounters();
+  let gcMs = 0;
+  const gc = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) gcMs += entry.duration;
+  });
+  gc.observe({ entryTypes: ['gc'] });
+  const cpuBefore = process.cpuUsage();
+  const result = await new Promise<{
+    latencies: number[];
+    ok: number;
+    failed: number;
+    sent: number;
+    seconds: number;
+  }>((resolve, reject) => {
+    const child = fork(LOAD_CHILD_FILE, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });
+    child.once('message', resolve as (message: unknown) => void);
+    child.once('error', reject);
+    child.once('exit', (code) => code !== 0 && reject(new Error(`the load generator exited with ${code}`)));
+    child.send({ port, pathname, rate: RATE, clients: 0, ...spec, bodies: payloads });
+  });
+  const cpu = process.cpuUsage(cpuBefore);
+  gc.disconnect();
+  const relayAfter = await relayCounters();
   const latencies = [...result.latencies].sort((a, b) => a - b);
   return {
-    sent: payloads.length,
+    sent: result.sent,
     ok: result.ok,
     failed: result.failed,
     seconds: result.seconds,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     max: latencies.at(-1) ?? Number.NaN,
+    cpuMsPerOk: (cpu.user + cpu.system) / 1000 / Math.max(1, result.ok),
+    sysMsPerOk: cpu.system / 1000 / Math.max(1, result.ok),
+    gcMsPerOk: gcMs / Math.max(1, result.ok),
+    relay: {
+      batches: relayAfter.batches - relayBefore.batches,
+      events: relayAfter.events - relayBefore.events,
+    },
   };
 }
 
@@ -166,13 +241,28 @@ async function submissionBodies(): Promise<() => string> {
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 
+// What a CPU profile of the closed loop showed (2026-11-30, on-CPU samples of the services' thread); kept by
+// hand, so re-profile after a change that moves these shares.
+const PROFILE_NOTE =
+  'Where the CPU of a submission goes (a `--cpu-prof` profile of the closed loop on 2026-11-30, see ' +
+  'bench/reports/run.ts): the HTTP stack (Express, Nest router, pipes, interceptors, rxjs) about a quarter; ' +
+  'Postgres through TypeORM and pg about a sixth (five round trips per submission: BEGIN, the duplicate ' +
+  'search, the report with its timeline, the outbox rows, COMMIT; about 30 µs of CPU each here); garbage ' +
+  "collection about an eighth; the service's own code (placement by polygon included, about 2%) under a " +
+  'tenth; building and encoding the two CloudEvents (validated by createEvent, again by the outbox, encoded ' +
+  "by the SDK's Kafka binding) about 7%; the relay's Kafka producing about 7%; pino-http about 5%, though " +
+  'nothing is logged at `warn`; class-validator about 4%. No single part dominates.';
+
 async function writeSection(
-  bare: Run,
-  reports: Run,
-  loadBefore: number,
+  open: { bare: Run; reports: Run },
+  closed: { bare: Run; reports: Run },
+  [loadBefore, loadAfter]: [number, number],
 ): Promise<{ section: string; file: string }> {
   const rate = (run: Run) => run.ok / run.seconds;
+  const { bare, reports } = open;
   const met = reports.p99 < TARGET.p99Ms && RATE >= TARGET.rate && reports.failed === 0;
+  const cpu = (run: Run) =>
+    `${run.cpuMsPerOk.toFixed(2)} ms (sys ${run.sysMsPerOk.toFixed(2)}, GC ${run.gcMsPerOk.toFixed(2)})`;
   const section = [
     MARKERS[0],
     '## Reports',
@@ -180,21 +270,44 @@ async function writeSection(
     `Run on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown'}), ` +
       `${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}; Kafka and Postgres on the same machine ` +
       `(loopback), the machine shared with other work at the time (1-minute load average ${loadBefore.toFixed(1)} ` +
-      'before the run), so the figures are a floor.',
+      `before the run, ${loadAfter.toFixed(1)} after), so the figures are a floor. CPU time per request grows ` +
+      'too when the machine is busy (shared cores and caches): compare runs at similar load averages.',
     '',
     `Command: \`npm run bench:reports\` (BENCH_RATE=${RATE}, BENCH_SECONDS=${SECONDS}, after ` +
-      `${WARMUP_SECONDS} s of warm-up at the same rate). Open loop: each request is sent on schedule and its ` +
-      'latency counts from that instant. `POST /reports` (JSON, a random category at a random point in a ward: ' +
+      `${WARMUP_SECONDS} s of warm-up at the same rate; BENCH_CLIENTS=${CLIENTS}, BENCH_CLOSED_SECONDS=${CLOSED_SECONDS}). ` +
+      '`POST /reports` (JSON, a random category at a random point in a ward: ' +
       'validation, routing by polygon, duplicate search, one transaction with the report, its timeline and its ' +
       'outbox rows, relayed to Kafka) against a bare NestJS `POST` answering `{ ok: true }`, in the same process ' +
-      'setup and run. Logs at `warn` (a line per request at `info` is the log pipeline, not the service).',
+      'setup and run; the load comes from a child process. Logs at `warn` (a line per request at `info` is the ' +
+      "log pipeline, not the service). CPU is the services' process time (user + system, `process.cpuUsage`) " +
+      'over the run divided by the requests answered 2xx, with the system (kernel) part and the garbage ' +
+      "collector's pauses (wall time from `PerformanceObserver`, so inflated too on a loaded machine) in " +
+      'brackets; the relay ' +
+      'publishing to Kafka counts in it, Postgres and Kafka themselves do not.',
     '',
-    '| endpoint | offered /s | answered 2xx /s | errors | p50 | p99 | max |',
-    '|---|---|---|---|---|---|---|',
-    `| bare NestJS | ${RATE} | ${rate(bare).toFixed(0)} | ${bare.failed} | ${ms(bare.p50)} | ${ms(bare.p99)} | ${ms(bare.max)} |`,
-    `| reports \`POST /reports\` | ${RATE} | ${rate(reports).toFixed(0)} | ${reports.failed} | ${ms(reports.p50)} | ${ms(reports.p99)} | ${ms(reports.max)} |`,
+    'Open loop: each request is sent on schedule and its latency counts from that instant.',
     '',
-    `Ratio reports / bare: p50 ×${(reports.p50 / bare.p50).toFixed(1)}, p99 ×${(reports.p99 / bare.p99).toFixed(1)}. ` +
+    '| endpoint | offered /s | answered 2xx /s | errors | p50 | p99 | max | CPU / request |',
+    '|---|---|---|---|---|---|---|---|',
+    `| bare NestJS | ${RATE} | ${rate(bare).toFixed(0)} | ${bare.failed} | ${ms(bare.p50)} | ${ms(bare.p99)} | ${ms(bare.max)} | ${cpu(bare)} |`,
+    `| reports \`POST /reports\` | ${RATE} | ${rate(reports).toFixed(0)} | ${reports.failed} | ${ms(reports.p50)} | ${ms(reports.p99)} | ${ms(reports.max)} | ${cpu(reports)} |`,
+    '',
+    `Closed loop: ${CLIENTS} clients, each sending its next request as soon as the last is answered, for ` +
+      `${CLOSED_SECONDS} s: the highest rate sustained here.`,
+    '',
+    '| endpoint | answered 2xx /s | errors | p50 | p99 | CPU / request |',
+    '|---|---|---|---|---|---|',
+    `| bare NestJS | ${rate(closed.bare).toFixed(0)} | ${closed.bare.failed} | ${ms(closed.bare.p50)} | ${ms(closed.bare.p99)} | ${cpu(closed.bare)} |`,
+    `| reports \`POST /reports\` | ${rate(closed.reports).toFixed(0)} | ${closed.reports.failed} | ${ms(closed.reports.p50)} | ${ms(closed.reports.p99)} | ${cpu(closed.reports)} |`,
+    '',
+    `Outbox relay during the open-loop run: ${(reports.relay.batches / reports.seconds).toFixed(0)} batches/s, ` +
+      `${(reports.relay.events / Math.max(1, reports.relay.batches)).toFixed(1)} events a batch; closed loop: ` +
+      `${(closed.reports.relay.batches / closed.reports.seconds).toFixed(0)} batches/s, ` +
+      `${(closed.reports.relay.events / Math.max(1, closed.reports.relay.batches)).toFixed(1)} events a batch.`,
+    '',
+    PROFILE_NOTE,
+    '',
+    `Ratio reports / bare (open loop): p50 ×${(reports.p50 / bare.p50).toFixed(1)}, p99 ×${(reports.p99 / bare.p99).toFixed(1)}. ` +
       `Target p99 < ${TARGET.p99Ms} ms at ${TARGET.rate} submissions/s: **${met ? 'met' : 'not met'}**.`,
     MARKERS[1],
   ].join('\n');
@@ -246,13 +359,23 @@ async function main(): Promise<void> {
     await seedCityData(new TypeOrmUnitOfWork(seeded), CITY_DIR, new ReferenceDataRepository());
     await seeded.destroy();
 
-    await load(barePort, '/bare', bodies, WARMUP_SECONDS);
-    const bareRun = await load(barePort, '/bare', bodies, SECONDS);
-    await load(reportsPort, '/reports', bodies, WARMUP_SECONDS);
-    const reportsRun = await load(reportsPort, '/reports', bodies, SECONDS);
-    const { section, file } = await writeSection(bareRun, reportsRun, loadBefore);
+    const open = { mode: 'open', seconds: SECONDS } as const;
+    const closed = { mode: 'closed', seconds: CLOSED_SECONDS, clients: CLIENTS } as const;
+    await load(barePort, '/bare', bodies, { mode: 'open', seconds: WARMUP_SECONDS });
+    const bareRun = await load(barePort, '/bare', bodies, open);
+    await load(reportsPort, '/reports', bodies, { mode: 'open', seconds: WARMUP_SECONDS });
+    const reportsRun = await load(reportsPort, '/reports', bodies, open);
+    const bareClosed = await load(barePort, '/bare', bodies, closed);
+    const reportsClosed = await load(reportsPort, '/reports', bodies, closed);
+    const loadAfter = loadavg()[0];
+    const { section, file } = await writeSection(
+      { bare: bareRun, reports: reportsRun },
+      { bare: bareClosed, reports: reportsClosed },
+      [loadBefore, loadAfter],
+    );
     process.stdout.write(`${section}\n\nwritten to ${file}\n`);
   } finally {
+    rmSync(LOAD_CHILD_FILE, { force: true });
     await reports.close();
     await bare.close();
     const cleanup = createDataSource({ url: DATABASE_URL, schema, migrations: [] });

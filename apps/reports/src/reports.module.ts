@@ -18,6 +18,11 @@ import { ReportsController } from './reports/reports.controller';
 import { ReportsPolicy } from './reports/reports.policy';
 import { ReportsRepository } from './reports/reports.repository';
 import { ReportsService } from './reports/reports.service';
+import { IdempotencyService } from './reports/idempotency.service';
+import { ReportPhotosService } from './reports/report-photos.service';
+import { ReportRoutingService } from './reports/report-routing.service';
+import { ReportStore } from './reports/report-store';
+import { ReportViewsService } from './reports/report-views.service';
 import { Clock, IdGenerator, RandomIdGenerator, SystemClock } from './shared/ports';
 import { SlaService } from './sla/sla.service';
 import { SlaSweeper } from './sla/sla.sweeper';
@@ -88,6 +93,11 @@ import { ReportSubmissionsConsumer } from './submissions/report-submissions.cons
         }),
     },
     ReportsRepository,
+    ReportStore,
+    ReportRoutingService,
+    ReportViewsService,
+    ReportPhotosService,
+    IdempotencyService,
     ReportsService,
     SlaService,
     SlaSweeper,

@@ -13,12 +13,15 @@ import {
   UploadedFiles,
   UseInterceptors,
 } from '@nestjs/common';
-import { FilesInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommentReportDto, DeclineReportDto, ResolveReportDto } from './dto/agency-action.dto';
 import { ListReportsQuery } from './dto/list-reports.query';
 import { PhotoNotFoundError, ReportNotFoundError } from './report.errors';
-import { type ReportPage, ReportsService, type ReportView } from './reports.service';
+import { PhotoUploads } from './photo-uploads.interceptor';
+import { ReportPhotosService } from './report-photos.service';
+import type { ReportPage, ReportView } from './report-views';
+import { ReportViewsService } from './report-views.service';
+import { ReportsService } from './reports.service';
 
 /** A malformed id names no report: the same 404 as a missing one. */
 export const reportId = new ParseUUIDPipe({ exceptionFactory: () => new ReportNotFoundError() });
@@ -29,12 +32,16 @@ export const reportId = new ParseUUIDPipe({ exceptionFactory: () => new ReportNo
 @Roles('agency')
 @Controller('agency/reports')
 export class AgencyReportsController {
-  constructor(private readonly reports: ReportsService) {}
+  constructor(
+    private readonly reports: ReportsService,
+    private readonly views: ReportViewsService,
+    private readonly photos: ReportPhotosService,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: "The agency's reports, newest first, with filters and paging" })
   list(@CurrentPrincipal() principal: Principal, @Query() query: ListReportsQuery): Promise<ReportPage> {
-    return this.reports.list(principal, {
+    return this.views.list(principal, {
       ...(query.status === undefined ? {} : { statuses: [query.status] }),
       ...(query.categoryCode === undefined ? {} : { categoryCodes: [query.categoryCode] }),
       ...(query.adminUnitCode === undefined ? {} : { adminUnitCode: query.adminUnitCode }),
@@ -46,7 +53,7 @@ export class AgencyReportsController {
   @Get(':id')
   @ApiOperation({ summary: "One report with its timeline and the reporter's contact data" })
   get(@CurrentPrincipal() principal: Principal, @Param('id', reportId) id: string): Promise<ReportView> {
-    return this.reports.get(principal, id);
+    return this.views.get(principal, id);
   }
 
   @Get(':id/photos/:position')
@@ -57,7 +64,7 @@ export class AgencyReportsController {
     @Param('position', new ParseIntPipe({ exceptionFactory: () => new PhotoNotFoundError() }))
     position: number,
   ): Promise<StreamableFile> {
-    const photo = await this.reports.photo(principal, id, 'citizen', position);
+    const photo = await this.photos.photo(principal, id, 'citizen', position);
     return new StreamableFile(photo.bytes, { type: photo.contentType, length: photo.bytes.length });
   }
 
@@ -78,7 +85,7 @@ export class AgencyReportsController {
 
   @Post(':id/resolve')
   @HttpCode(200)
-  @UseInterceptors(FilesInterceptor('photos'))
+  @UseInterceptors(PhotoUploads('photos'))
   @ApiConsumes('application/json', 'multipart/form-data')
   @ApiOperation({
     summary:

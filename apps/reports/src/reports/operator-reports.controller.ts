@@ -4,7 +4,9 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { reportId } from './agency-reports.controller';
 import { ListReportsQuery } from './dto/list-reports.query';
 import { AssignReportDto, RejectReportDto } from './dto/operator-action.dto';
-import { type ReportPage, ReportsService, type ReportView } from './reports.service';
+import type { ReportPage, ReportView } from './report-views';
+import { ReportViewsService } from './report-views.service';
+import { ReportsService } from './reports.service';
 
 /** IOC operators: every report, the triage queue, assignment and rejection. */
 @ApiTags('operators')
@@ -12,11 +14,14 @@ import { type ReportPage, ReportsService, type ReportView } from './reports.serv
 @Roles('operator')
 @Controller('operator/reports')
 export class OperatorReportsController {
-  constructor(private readonly reports: ReportsService) {}
+  constructor(
+    private readonly reports: ReportsService,
+    private readonly views: ReportViewsService,
+  ) {}
 
   @Get()
   list(@CurrentPrincipal() principal: Principal, @Query() query: ListReportsQuery): Promise<ReportPage> {
-    return this.reports.list(principal, {
+    return this.views.list(principal, {
       ...(query.status === undefined ? {} : { statuses: [query.status] }),
       ...(query.categoryCode === undefined ? {} : { categoryCodes: [query.categoryCode] }),
       ...(query.adminUnitCode === undefined ? {} : { adminUnitCode: query.adminUnitCode }),
@@ -28,7 +33,7 @@ export class OperatorReportsController {
   @Get('triage')
   @ApiOperation({ summary: 'Reports no rule routed, declined by their agency, or reopened without a rule' })
   triage(@CurrentPrincipal() principal: Principal, @Query() query: ListReportsQuery): Promise<ReportPage> {
-    return this.reports.triage(principal, {
+    return this.views.triage(principal, {
       ...(query.categoryCode === undefined ? {} : { categoryCodes: [query.categoryCode] }),
       ...(query.adminUnitCode === undefined ? {} : { adminUnitCode: query.adminUnitCode }),
       limit: query.limit ?? 50,
@@ -38,7 +43,7 @@ export class OperatorReportsController {
 
   @Get(':id')
   get(@CurrentPrincipal() principal: Principal, @Param('id', reportId) id: string): Promise<ReportView> {
-    return this.reports.get(principal, id);
+    return this.views.get(principal, id);
   }
 
   @Post(':id/assign')

@@ -38,18 +38,25 @@ export type ReportEventExtra<K extends ReportEventType> = Omit<EventDataMap[K], 
   agencyId?: string;
 };
 
+/** A fact about a report, recorded by the aggregate when it changes; see {@link toCloudEvent}. */
+export interface ReportDomainEvent<K extends ReportEventType = ReportEventType> {
+  readonly type: K;
+  readonly at: Date;
+  readonly data: EventDataMap[K];
+}
+
 /**
- * A report event built from the aggregate. Only the fields the contract names are copied — never the
- * description, the reporter's contact data or photos (DESIGN "Privacy"); the closed schemas reject anything else.
- * The outbox stamps the flow's correlation id and traceparent (docs/architecture.md, "Tracing across Kafka").
+ * The data of a report event, taken from the aggregate as it is at that moment. Only the fields the contract
+ * names are copied — never the description, the reporter's contact data or photos (DESIGN "Privacy"); the
+ * closed schemas reject anything else.
  */
-export function reportEvent<K extends ReportEventType>(
+export function reportEventData<K extends ReportEventType>(
   type: K,
   report: Report,
   at: Date,
   extra: ReportEventExtra<K>,
-): IocEvent {
-  const data = {
+): EventDataMap[K] {
+  return {
     reportId: report.id,
     trackingCode: report.trackingCode,
     status: report.status,
@@ -62,5 +69,14 @@ export function reportEvent<K extends ReportEventType>(
     occurredAt: at.toISOString(),
     ...extra,
   } as EventDataMap[K];
-  return createEvent(type, { source: REPORTS_SOURCE, subject: report.id, time: at, data });
+}
+
+/** The CloudEvent announcing a domain event; its subject and Kafka key are the report id. */
+export function toCloudEvent(event: ReportDomainEvent): IocEvent {
+  return createEvent(event.type, {
+    source: REPORTS_SOURCE,
+    subject: event.data.reportId,
+    time: event.at,
+    data: event.data,
+  });
 }

@@ -14,13 +14,16 @@ import {
   UploadedFiles,
   UseInterceptors,
 } from '@nestjs/common';
-import { FilesInterceptor } from '@nestjs/platform-express';
 import type { Request } from 'express';
 import { ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CitizenSecretDto, RateReportDto, ReopenReportDto } from './dto/citizen-action.dto';
 import { CreateReportDto } from './dto/create-report.dto';
 import { PhotoNotFoundError, ReportNotFoundError } from './report.errors';
-import { type PublicReportView, ReportsService, type SubmissionReceipt } from './reports.service';
+import { PhotoUploads } from './photo-uploads.interceptor';
+import { ReportPhotosService } from './report-photos.service';
+import type { PublicReportView, SubmissionReceipt } from './report-views';
+import { ReportViewsService } from './report-views.service';
+import { ReportsService } from './reports.service';
 
 // Printable ASCII, as the IETF Idempotency-Key draft allows; a UUID fits well within it.
 const IDEMPOTENCY_KEY = /^[\x21-\x7E]{1,255}$/;
@@ -31,7 +34,11 @@ const TRACKING_CODE = /^[A-Za-z0-9-]{4,32}$/;
 @Public()
 @Controller('reports')
 export class ReportsController {
-  constructor(private readonly reports: ReportsService) {}
+  constructor(
+    private readonly reports: ReportsService,
+    private readonly views: ReportViewsService,
+    private readonly photos: ReportPhotosService,
+  ) {}
 
   private parse(value: unknown): Promise<CreateReportDto> {
     return validation.transform(value, {
@@ -41,7 +48,7 @@ export class ReportsController {
   }
 
   @Post()
-  @UseInterceptors(FilesInterceptor('photos'))
+  @UseInterceptors(PhotoUploads('photos'))
   @ApiOperation({
     summary: 'Submit a report; the answer carries the tracking code and the secret',
     description:
@@ -83,7 +90,7 @@ export class ReportsController {
   @Get('track/:code')
   @ApiOperation({ summary: 'Public tracking: status, timeline and answer; never personal data' })
   track(@Param('code') code: string): Promise<PublicReportView> {
-    return this.reports.track(checkCode(code));
+    return this.views.track(checkCode(code));
   }
 
   @Get('track/:code/answer-photos/:position')
@@ -93,7 +100,7 @@ export class ReportsController {
     @Param('position', new ParseIntPipe({ exceptionFactory: () => new PhotoNotFoundError() }))
     position: number,
   ): Promise<StreamableFile> {
-    const photo = await this.reports.answerPhoto(checkCode(code), position);
+    const photo = await this.photos.answerPhoto(checkCode(code), position);
     return new StreamableFile(photo.bytes, { type: photo.contentType, length: photo.bytes.length });
   }
 

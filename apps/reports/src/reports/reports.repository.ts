@@ -2,7 +2,7 @@ import type { ReportChannel, ReportStatus } from '@ioc/contracts';
 import { qualifiedTable } from '@ioc/database';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { OPEN_STATUSES, type Report, type TimelineEntry } from './report';
+import { OPEN_STATUSES, Report, type SlaDeadline, type TimelineEntry } from './report';
 
 /** Filters of a report list; every field optional, paging bounded by the controller's DTO. */
 export interface ReportFilter {
@@ -422,33 +422,20 @@ export class ReportsRepository {
   }
 
   /**
-   * Marks up to `limit` reports whose `deadline` passed as breached and returns them, locked. The
-   * `… IS NULL` guard is re-checked after a concurrent sweeper's commit (READ COMMITTED re-evaluates the
-   * WHERE of an UPDATE on a row it waited for), and SKIP LOCKED lets sweepers share the work: each breach is
-   * marked, and so announced, exactly once however many instances sweep (issue 4: SLA).
+   * Up to `limit` reports whose `deadline` passed unannounced, locked for the caller to mark. SKIP LOCKED lets
+   * sweepers share the work, and a row another sweeper marked meanwhile is re-checked against the WHERE
+   * (READ COMMITTED re-evaluates it on the row's latest version before locking): each breach is claimed, and
+   * so announced, exactly once however many instances sweep.
    */
-  async markOverdue(
-    tx: EntityManager,
-    deadline: 'ack' | 'resolve',
-    now: Date,
-    limit: number,
-  ): Promise<Report[]> {
-    const table = qualifiedTable(tx, 'reports');
+  async claimOverdue(tx: EntityManager, deadline: SlaDeadline, now: Date, limit: number): Promise<Report[]> {
     const [due, mark, statuses] =
       deadline === 'ack'
         ? ['ack_due_at', 'ack_overdue_at', ['assigned']]
         : ['resolve_due_at', 'resolve_overdue_at', ['assigned', 'acknowledged', 'in-progress']];
-    // Wrapped in a CTE: TypeORM answers a bare UPDATE … RETURNING with [rows, count] rather than the rows.
     const rows = await tx.query<ReportRow[]>(
-      `WITH marked AS (
-         UPDATE ${table} SET ${mark} = $1, version = version + 1
-         WHERE id IN (
-           SELECT id FROM ${table}
-           WHERE ${mark} IS NULL AND ${due} <= $1 AND status = ANY($2::text[])
-           ORDER BY ${due} LIMIT $3 FOR UPDATE SKIP LOCKED)
-         AND ${mark} IS NULL
-         RETURNING *)
-       SELECT * FROM marked`,
+      `SELECT * FROM ${qualifiedTable(tx, 'reports')}
+       WHERE ${mark} IS NULL AND ${due} <= $1 AND status = ANY($2::text[])
+       ORDER BY ${due} LIMIT $3 FOR UPDATE SKIP LOCKED`,
       [now, statuses, limit],
     );
     return rows.map(toReport);
@@ -467,7 +454,7 @@ export class ReportsRepository {
 }
 
 function toReport(r: ReportRow): Report {
-  return {
+  return Report.restore({
     id: r.id,
     trackingCode: r.tracking_code,
     secretHash: r.secret_hash,
@@ -496,5 +483,5 @@ function toReport(r: ReportRow): Report {
     rating: r.rating,
     ratingComment: r.rating_comment,
     duplicateOf: r.duplicate_of,
-  };
+  });
 }

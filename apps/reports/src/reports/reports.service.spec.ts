@@ -5,7 +5,12 @@ import { PhotoSanitizer } from '../photos/photo-sanitizer';
 import { ReferenceCatalog, ReferenceSource, type ReferenceSnapshot } from '../reference/reference-catalog';
 import { Clock, IdGenerator } from '../shared/ports';
 import { type Tx, UnitOfWork } from '@ioc/database';
-import { OPEN_STATUSES, type Report, type TimelineEntry } from './report';
+import { IdempotencyService } from './idempotency.service';
+import { OPEN_STATUSES, Report, type ReportState, type TimelineEntry } from './report';
+import { ReportPhotosService } from './report-photos.service';
+import { ReportRoutingService } from './report-routing.service';
+import { ReportStore } from './report-store';
+import { ReportViewsService } from './report-views.service';
 import { ReportEventPublisher } from './report-event.publisher';
 import {
   IdempotencyKeyReusedError,
@@ -61,24 +66,24 @@ class ImmediateUnitOfWork extends UnitOfWork {
 }
 
 class InMemoryReports extends ReportsRepository {
-  readonly rows = new Map<string, Report>();
+  readonly rows = new Map<string, ReportState>();
   readonly lines: TimelineEntry[] = [];
   readonly keys = new Map<string, { requestHash: Buffer; response: unknown }>();
 
   override async insert(_tx: Tx, report: Report, timeline: readonly TimelineEntry[]): Promise<void> {
-    this.rows.set(report.id, structuredClone(report));
+    this.rows.set(report.id, structuredClone(report.snapshot()));
     this.lines.push(...timeline);
   }
   override async update(_tx: Tx, report: Report): Promise<void> {
-    this.rows.set(report.id, structuredClone(report));
+    this.rows.set(report.id, structuredClone(report.snapshot()));
   }
   override async findById(_tx: Tx, id: string): Promise<Report | undefined> {
     const row = this.rows.get(id);
-    return row && structuredClone(row);
+    return row && Report.restore(structuredClone(row));
   }
   override async findByTrackingCode(_tx: Tx, code: string): Promise<Report | undefined> {
     const row = [...this.rows.values()].find((report) => report.trackingCode === code);
-    return row && structuredClone(row);
+    return row && Report.restore(structuredClone(row));
   }
   override async list(_tx: Tx, filter: ReportFilter): Promise<{ items: Report[]; total: number }> {
     const items = [...this.rows.values()].filter(
@@ -86,7 +91,7 @@ class InMemoryReports extends ReportsRepository {
         (filter.agencyId === undefined || r.agencyId === filter.agencyId) &&
         (filter.statuses === undefined || filter.statuses.includes(r.status)),
     );
-    return { items, total: items.length };
+    return { items: items.map((row) => Report.restore(structuredClone(row))), total: items.length };
   }
   readonly photos = new Map<string, { contentType: string; bytes: Buffer }[]>();
   override async putPhotos(
@@ -107,13 +112,14 @@ class InMemoryReports extends ReportsRepository {
     return [...this.rows.values()].filter((r) => r.duplicateOf === reportId).length;
   }
   override async openNear(_tx: Tx, query: { categoryCode: string; since: Date }): Promise<Report[]> {
-    return [...this.rows.values()].filter(
+    const rows = [...this.rows.values()].filter(
       (r) =>
         r.categoryCode === query.categoryCode &&
         r.duplicateOf === null &&
         OPEN_STATUSES.includes(r.status) &&
         r.submittedAt >= query.since,
     );
+    return rows.map((row) => Report.restore(structuredClone(row)));
   }
   override async addTimeline(_tx: Tx, entries: readonly TimelineEntry[]): Promise<void> {
     this.lines.push(...entries);
@@ -163,6 +169,8 @@ const operator: Principal = { subject: 'op-1', roles: ['operator'], kind: 'user'
 
 describe(ReportsService.name, () => {
   let sut: ReportsService;
+  let views: ReportViewsService;
+  let photos: ReportPhotosService;
   let reports: InMemoryReports;
   let publisher: RecordingPublisher;
   let clock: FakeClock;
@@ -171,15 +179,28 @@ describe(ReportsService.name, () => {
     reports = new InMemoryReports();
     publisher = new RecordingPublisher();
     clock = new FakeClock(NOW);
-    sut = new ReportsService(
-      new ImmediateUnitOfWork(),
+    const uow = new ImmediateUnitOfWork();
+    const catalog = new ReferenceCatalog(new FixedSource(aReportsTestCity()), 60_000);
+    const policy = new ReportsPolicy(7 * DAY, 3 * DAY, DAY, 3);
+    views = new ReportViewsService(uow, reports);
+    photos = new ReportPhotosService(
+      uow,
       reports,
-      new ReferenceCatalog(new FixedSource(aReportsTestCity()), 60_000),
-      publisher,
+      new PhotoSanitizer({ maxInputPixels: 1_000_000, maxEdgePixels: 1024 }),
+      policy,
+    );
+    sut = new ReportsService(
+      uow,
+      reports,
+      new ReportStore(reports, publisher),
+      new ReportRoutingService(catalog, reports),
+      catalog,
+      views,
+      photos,
+      new IdempotencyService(reports, clock, policy),
       clock,
       new SequentialIds(),
-      new ReportsPolicy(7 * DAY, 3 * DAY, DAY, 3),
-      new PhotoSanitizer({ maxInputPixels: 1_000_000, maxEdgePixels: 1024 }),
+      policy,
     );
   });
 
@@ -218,7 +239,7 @@ describe(ReportsService.name, () => {
     const receipt = await sut.submit(newReport({ categoryCode: 'noise' }));
     expect(receipt.status).toBe('submitted');
     expect(publisher.published.map((e) => e.type)).toEqual([EventTypes.reportSubmitted]);
-    const queue = await sut.triage(operator, { limit: 10, offset: 0 });
+    const queue = await views.triage(operator, { limit: 10, offset: 0 });
     expect(queue.items.map((item) => item.id)).toEqual([receipt.id]);
   });
 
@@ -254,11 +275,11 @@ describe(ReportsService.name, () => {
 
   it("hides another agency's report as not found and shows contact data only to the assigned agency", async () => {
     const receipt = await sut.submit(newReport());
-    await expect(sut.get(agency('AG-OTHER'), receipt.id)).rejects.toBeInstanceOf(ReportNotFoundError);
+    await expect(views.get(agency('AG-OTHER'), receipt.id)).rejects.toBeInstanceOf(ReportNotFoundError);
     await expect(sut.acknowledge(agency('AG-OTHER'), receipt.id)).rejects.toBeInstanceOf(ReportNotFoundError);
-    expect((await sut.get(agency('AG-W1'), receipt.id)).reporter).toEqual(reporter);
-    expect((await sut.get(operator, receipt.id)).reporter).toBeUndefined();
-    expect((await sut.list(agency('AG-OTHER'), { limit: 10, offset: 0 })).items).toEqual([]);
+    expect((await views.get(agency('AG-W1'), receipt.id)).reporter).toEqual(reporter);
+    expect((await views.get(operator, receipt.id)).reporter).toBeUndefined();
+    expect((await views.list(agency('AG-OTHER'), { limit: 10, offset: 0 })).items).toEqual([]);
   });
 
   it('answers an invalid transition with the current status and changes nothing', async () => {
@@ -306,7 +327,7 @@ describe(ReportsService.name, () => {
       type: EventTypes.reportDeclined,
       data: { agencyId: 'AG-W1', reason: 'Not ours' },
     });
-    await expect(sut.get(agency('AG-W1'), receipt.id)).rejects.toBeInstanceOf(ReportNotFoundError);
+    await expect(views.get(agency('AG-W1'), receipt.id)).rejects.toBeInstanceOf(ReportNotFoundError);
     const assigned = await sut.assign(operator, receipt.id, 'AG-ROADS');
     expect(assigned).toMatchObject({ status: 'assigned', agencyId: 'AG-ROADS' });
     expect(publisher.published.at(-1)?.data).toMatchObject({ assignedBy: 'operator', agencyId: 'AG-ROADS' });
@@ -323,8 +344,10 @@ describe(ReportsService.name, () => {
       type: EventTypes.reportDuplicateLinked,
       data: { duplicateOf: original.id, status: 'duplicate' },
     });
-    expect((await sut.triage(operator, { limit: 10, offset: 0 })).items.map((i) => i.id)).toContain(near.id);
-    expect((await sut.get(operator, original.id)).duplicateCount).toBe(1);
+    expect((await views.triage(operator, { limit: 10, offset: 0 })).items.map((i) => i.id)).toContain(
+      near.id,
+    );
+    expect((await views.get(operator, original.id)).duplicateCount).toBe(1);
 
     const far = await sut.submit(newReport({ location: { lat: IN_WARD.lat + 0.01, lon: IN_WARD.lon } }));
     expect(far.status).toBe('assigned');
@@ -349,18 +372,18 @@ describe(ReportsService.name, () => {
     const receipt = await sut.submit(newReport());
     const agencyUser = agency('AG-W1');
     await sut.acknowledge(agencyUser, receipt.id);
-    await expect(sut.answerPhoto(receipt.trackingCode, 0)).rejects.toBeInstanceOf(ReportNotFoundError);
+    await expect(photos.answerPhoto(receipt.trackingCode, 0)).rejects.toBeInstanceOf(ReportNotFoundError);
     await sut.resolve(agencyUser, receipt.id, 'Filled', [await aJpegWithExif(), await aJpegWithExif()]);
-    expect((await sut.track(receipt.trackingCode)).answerPhotoCount).toBe(2);
-    const photo = await sut.answerPhoto(receipt.trackingCode, 1);
+    expect((await views.track(receipt.trackingCode)).answerPhotoCount).toBe(2);
+    const photo = await photos.answerPhoto(receipt.trackingCode, 1);
     expect(photo.contentType).toBe('image/jpeg');
     expect(photo.bytes.toString('latin1')).not.toContain('GPSLatitude');
 
     await sut.reopen(receipt.trackingCode, receipt.secret, 'Still there');
-    expect((await sut.track(receipt.trackingCode)).answerPhotoCount).toBe(0);
+    expect((await views.track(receipt.trackingCode)).answerPhotoCount).toBe(0);
     await sut.acknowledge(agencyUser, receipt.id);
     await sut.resolve(agencyUser, receipt.id, 'Filled properly');
-    expect((await sut.track(receipt.trackingCode)).answerPhotoCount).toBe(0);
+    expect((await views.track(receipt.trackingCode)).answerPhotoCount).toBe(0);
     await expect(sut.resolve(agencyUser, receipt.id, 'x', [Buffer.from('<svg/>')])).rejects.toMatchObject({
       code: 'REPORT.INVALID_PHOTO',
     });

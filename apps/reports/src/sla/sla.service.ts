@@ -1,13 +1,10 @@
-import { EventTypes } from '@ioc/contracts';
+import { UnitOfWork } from '@ioc/database';
 import { Injectable } from '@nestjs/common';
-import { ReportEventPublisher } from '../reports/report-event.publisher';
-import { reportEvent } from '../reports/report-events';
-import { nextStatus } from '../reports/report-lifecycle';
-import type { Report, TimelineEntry } from '../reports/report';
+import type { SlaDeadline } from '../reports/report';
+import { ReportStore } from '../reports/report-store';
 import { ReportsRepository } from '../reports/reports.repository';
 import { ReportsPolicy } from '../reports/reports.policy';
 import { Clock } from '../shared/ports';
-import { UnitOfWork } from '@ioc/database';
 
 /** What one sweep did. */
 export interface SweepResult {
@@ -22,16 +19,16 @@ export interface SweepResult {
 const BATCH = 200;
 
 /**
- * SLA breaches and automatic closing (issue 4). Safe with any number of instances sweeping at once: a breach
- * is marked by a guarded UPDATE in the same transaction as its `overdue` outbox row, so it is announced
- * exactly once; closing claims rows with SKIP LOCKED and re-checks the lifecycle.
+ * SLA breaches and automatic closing, through the report's own transitions (`markOverdue`, `close`). Safe with
+ * any number of instances sweeping at once: each batch claims its rows with SKIP LOCKED and marks or closes
+ * them in the same transaction as their outbox rows, so each is announced exactly once.
  */
 @Injectable()
 export class SlaService {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly reports: ReportsRepository,
-    private readonly events: ReportEventPublisher,
+    private readonly store: ReportStore,
     private readonly clock: Clock,
     private readonly policy: ReportsPolicy,
   ) {}
@@ -56,25 +53,13 @@ export class SlaService {
     }
   }
 
-  private async markOverdue(deadline: 'ack' | 'resolve', now: Date): Promise<number> {
+  private async markOverdue(deadline: SlaDeadline, now: Date): Promise<number> {
     let total = 0;
     for (;;) {
       const marked = await this.uow.run(async (tx) => {
-        const breached = await this.reports.markOverdue(tx, deadline, now, BATCH);
-        const breach = deadline === 'ack' ? 'acknowledge' : 'resolve';
-        await this.reports.addTimeline(
-          tx,
-          breached.map((report) => systemLine(report, now, `overdue:${breach}`, false)),
-        );
-        await this.events.publish(
-          tx,
-          breached.map((report) =>
-            reportEvent(EventTypes.reportOverdue, report, now, {
-              breach,
-              dueAt: dueOf(report, deadline).toISOString(),
-            }),
-          ),
-        );
+        const breached = await this.reports.claimOverdue(tx, deadline, now, BATCH);
+        for (const report of breached) report.markOverdue(deadline, now);
+        await this.store.save(tx, breached);
         return breached.length;
       });
       total += marked;
@@ -88,42 +73,12 @@ export class SlaService {
     for (;;) {
       const closed = await this.uow.run(async (tx) => {
         const due = await this.reports.claimResolvedBefore(tx, answeredBefore, BATCH);
-        for (const report of due) {
-          report.status = nextStatus(report.status, 'close');
-          report.closedAt = now;
-          report.updatedAt = now;
-          await this.reports.update(tx, report);
-        }
-        await this.reports.addTimeline(
-          tx,
-          due.map((report) => systemLine(report, now, 'close', true)),
-        );
-        await this.events.publish(
-          tx,
-          due.map((report) => reportEvent(EventTypes.reportClosed, report, now, { closedBy: 'system' })),
-        );
+        for (const report of due) report.close('system', now);
+        await this.store.save(tx, due);
         return due.length;
       });
       total += closed;
       if (closed < BATCH) return total;
     }
   }
-}
-
-function dueOf(report: Report, deadline: 'ack' | 'resolve'): Date {
-  // markOverdue only returns reports whose deadline is set.
-  return (deadline === 'ack' ? report.ackDueAt : report.resolveDueAt) as Date;
-}
-
-function systemLine(report: Report, at: Date, action: string, isPublic: boolean): TimelineEntry {
-  return {
-    reportId: report.id,
-    at,
-    action,
-    status: report.status,
-    actor: 'system',
-    actorId: null,
-    note: null,
-    public: isPublic,
-  };
 }
