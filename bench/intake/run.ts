@@ -39,6 +39,7 @@ import {
   Outbox,
   OutboxRelay,
   provisionTopics,
+  TopicNames,
 } from '@ioc/messaging';
 import { loadConfig } from '@ioc/observability';
 import { type Camera, loadCityData } from '@ioc/reference-data';
@@ -56,7 +57,6 @@ import { intakeMigrations } from '../../apps/intake/src/migrations';
 import { ReferenceDataRepository } from '../../apps/intake/src/reference/reference-data.repository';
 import { SystemClock } from '../../apps/intake/src/shared/clock';
 import { UuidIdGenerator } from '../../apps/intake/src/shared/id-generator';
-import { IntakeTopics } from '../../apps/intake/src/shared/intake-topics';
 import { assertLoopback, BENCH_BROKERS, BENCH_DATABASE_URL, until, writeBenchSection } from '../support';
 
 const DETECTIONS = Number(process.env.BENCH_DETECTIONS ?? 200_000);
@@ -138,7 +138,7 @@ function pipeline(
     IOC_TOPIC_SUFFIX: suffix,
     ...env,
   });
-  const topics = new IntakeTopics(suffix);
+  const topics = new TopicNames(suffix);
   const service = new IncidentsService(
     new IncidentsRepository(),
     new ReferenceDataRepository(),
@@ -156,8 +156,8 @@ function pipeline(
     dataSource,
     groupId: `bench-intake-${suffix}`,
     consumerName: 'intake.camera-detections',
-    topics: [topics.detections],
-    dlq: new DeadLetterPublisher(producer, { topic: topicName(Topics.dlq, suffix) }),
+    topics: [topics.of(Topics.cameraDetections)],
+    dlq: new DeadLetterPublisher(producer, { topic: topics.of(Topics.dlq) }),
     maxMessagesPerTransaction: config.INTAKE_CHUNK_SIZE,
     partitionsConsumedConcurrently: config.INTAKE_PARTITION_CONCURRENCY,
     batchHandler: (events, { manager, topic }) =>
@@ -207,7 +207,7 @@ async function latency(
   const announced = new Set<string>();
   const reader = kafka.consumer({ groupId: `bench-intake-reader-${suffix}`, maxWaitTimeInMs: 10 });
   await reader.connect();
-  await reader.subscribe({ topics: [topics.incidents], fromBeginning: true });
+  await reader.subscribe({ topics: [topics.of(Topics.incidentsEvents)], fromBeginning: true });
   await reader.run({
     eachMessage: async ({ message }) => {
       const decoded = decodeKafkaMessage(message);
@@ -220,7 +220,9 @@ async function latency(
   });
   await runner.start();
   // New consumer groups wait for the broker's initial rebalance delay; that is start-up, not latency.
-  await producer.send(topics.detections, [aDetection(cameraId(0), WARM_UP_CLASS, new Date())]);
+  await producer.send(topics.of(Topics.cameraDetections), [
+    aDetection(cameraId(0), WARM_UP_CLASS, new Date()),
+  ]);
   await until('warm-up incident announced', () => announced.has(`${cameraId(0)}/${WARM_UP_CLASS}`));
   const tickMs = 50;
   const perTick = Math.round((RATE * tickMs) / 1000);
@@ -241,7 +243,7 @@ async function latency(
       sentAt.set(`${camera}/${cls}`, now.getTime());
       events.push(aDetection(camera, cls, now));
     }
-    await producer.send(topics.detections, events);
+    await producer.send(topics.of(Topics.cameraDetections), events);
     // Absolute schedule: a slow send is caught up on rather than stretching the run.
     const wait = start + (tick + 1) * tickMs - Date.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));

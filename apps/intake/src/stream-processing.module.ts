@@ -13,7 +13,6 @@ import { ReferenceDataRepository } from './reference/reference-data.repository';
 import { Clock, SystemClock } from './shared/clock';
 import { IdGenerator, UuidIdGenerator } from './shared/id-generator';
 import { IntakeSweeper } from './shared/intake.sweeper';
-import { IntakeTopics } from './shared/intake-topics';
 import { TrafficController } from './traffic/traffic.controller';
 import { TrafficObservationsConsumer } from './traffic/traffic-observations.consumer';
 import { TrafficRepository } from './traffic/traffic.repository';
@@ -28,11 +27,6 @@ import { TrafficService } from './traffic/traffic.service';
   providers: [
     { provide: Clock, useClass: SystemClock },
     { provide: IdGenerator, useClass: UuidIdGenerator },
-    {
-      provide: IntakeTopics,
-      inject: [IntakeConfig],
-      useFactory: (c: IntakeConfig) => new IntakeTopics(c.IOC_TOPIC_SUFFIX),
-    },
     {
       provide: SeverityRules,
       inject: [IntakeConfig],

@@ -1,4 +1,3 @@
-import { Outbox } from '@ioc/messaging';
 import { HttpErrorRenderer } from '@ioc/observability';
 import { Module } from '@nestjs/common';
 import { MulterModule } from '@nestjs/platform-express';
@@ -66,12 +65,7 @@ import { ReportSubmissionsConsumer } from './submissions/report-submissions.cons
       useFactory: (source: ReferenceSource, config: ReportsConfig) =>
         new ReferenceCatalog(source, config.REPORTS_REFERENCE_TTL),
     },
-    {
-      provide: ReportEventPublisher,
-      inject: [Outbox, ReportsConfig],
-      useFactory: (outbox: Outbox, config: ReportsConfig) =>
-        new OutboxReportEventPublisher(outbox, config.IOC_TOPIC_SUFFIX),
-    },
+    { provide: ReportEventPublisher, useClass: OutboxReportEventPublisher },
     {
       provide: ReportsPolicy,
       inject: [ReportsConfig],

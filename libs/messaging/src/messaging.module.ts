@@ -1,4 +1,4 @@
-import { Topics, topicName } from '@ioc/contracts';
+import { Topics } from '@ioc/contracts';
 import {
   ConfigurableModuleBuilder,
   Inject,
@@ -14,6 +14,7 @@ import { ConsumerFactory } from './consumer/consumer.factory';
 import { DeadLetterPublisher } from './dlq/dead-letter.publisher';
 import { defaultInboxRetention, InboxPruner } from './inbox/inbox.pruner';
 import { KAFKA_CLIENT, KAFKA_OPTIONS, type KafkaModuleOptions } from './kafka/kafka.module';
+import { TopicNames } from './kafka/topic-names';
 import { KafkaReadiness } from './kafka/kafka.readiness';
 import type { MessagingLogger } from './logger';
 import { Outbox } from './outbox/outbox';
@@ -136,10 +137,10 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
     { provide: Outbox, useValue: new Outbox() },
     {
       provide: DeadLetterPublisher,
-      inject: [EventProducer, KAFKA_OPTIONS, MODULE_OPTIONS_TOKEN],
-      useFactory: (producer: EventProducer, kafka: KafkaModuleOptions, options: MessagingModuleOptions) =>
+      inject: [EventProducer, TopicNames, MODULE_OPTIONS_TOKEN],
+      useFactory: (producer: EventProducer, topics: TopicNames, options: MessagingModuleOptions) =>
         new DeadLetterPublisher(producer, {
-          topic: topicName(Topics.dlq, kafka.topicSuffix),
+          topic: topics.of(Topics.dlq),
           maxRecordBytes: options.dlqMaxRecordBytes,
         }),
     },
@@ -156,10 +157,10 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
     },
     {
       provide: ConsumerFactory,
-      inject: [KAFKA_CLIENT, KAFKA_OPTIONS, DataSource, DeadLetterPublisher, MODULE_OPTIONS_TOKEN],
+      inject: [KAFKA_CLIENT, TopicNames, DataSource, DeadLetterPublisher, MODULE_OPTIONS_TOKEN],
       useFactory: (
         kafka: Kafka,
-        kafkaOptions: KafkaModuleOptions,
+        topics: TopicNames,
         dataSource: DataSource,
         dlq: DeadLetterPublisher,
         options: MessagingModuleOptions,
@@ -169,7 +170,7 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
           dataSource,
           dlq,
           logger: options.logger ?? nestMessagingLogger('consumer'),
-          groupSuffix: kafkaOptions.topicSuffix,
+          topics,
           health: options.consumerHealth,
         }),
     },

@@ -1,5 +1,5 @@
 import { encodeKafkaMessage, Topics } from '@ioc/contracts';
-import { type LiveEvent, LiveReaderFactory } from '@ioc/messaging';
+import { type LiveEvent, LiveReaderFactory, TopicNames } from '@ioc/messaging';
 import { kafkaBrokers, uniqueSuffix, waitFor, provisionSuffixedTopics } from '@ioc/testing';
 import type { Kafka, Producer } from 'kafkajs';
 import { register } from 'prom-client';
@@ -30,7 +30,7 @@ describe(LiveReaderFactory.name, () => {
   });
 
   const instance = () => {
-    const factory = new LiveReaderFactory({ kafka, topicSuffix: suffix });
+    const factory = new LiveReaderFactory({ kafka, topics: new TopicNames(suffix) });
     factories.push(factory);
     return factory;
   };

@@ -96,9 +96,10 @@ describe(MessagingModule.name, () => {
     expect(records.map((r) => r.headers.ce_id)).toEqual([event.id]);
 
     const runner = app.get(ConsumerFactory).create({
-      groupId: `module-${suffix}`,
+      // The factory suffixes both, as every service's consumers rely on.
+      groupId: 'module-test',
       consumerName: 'module-test',
-      topics: [topic],
+      topics: [Topics.cameraDetections],
       handler: (received, { manager }) => applyDetection(manager, schema, received),
       session: { sessionTimeout: 6_000, heartbeatInterval: 300, rebalanceTimeout: 6_000 },
     });

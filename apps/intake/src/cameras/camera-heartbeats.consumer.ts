@@ -1,9 +1,8 @@
-import { EventTypes } from '@ioc/contracts';
+import { EventTypes, Topics } from '@ioc/contracts';
 import { ConsumerFactory } from '@ioc/messaging';
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { IntakeConfig } from '../config';
 import { dataOf } from '../shared/consumed-events';
-import { IntakeTopics } from '../shared/intake-topics';
 import { CameraStatusService } from './camera-status.service';
 
 /** `ioc.camera.heartbeats` → camera status. */
@@ -13,7 +12,6 @@ export class CameraHeartbeatsConsumer implements OnApplicationBootstrap {
 
   constructor(
     private readonly consumers: ConsumerFactory,
-    private readonly topics: IntakeTopics,
     private readonly cameras: CameraStatusService,
     private readonly config: IntakeConfig,
   ) {}
@@ -23,7 +21,7 @@ export class CameraHeartbeatsConsumer implements OnApplicationBootstrap {
       .create({
         groupId: CameraHeartbeatsConsumer.groupId,
         consumerName: CameraHeartbeatsConsumer.groupId,
-        topics: [this.topics.heartbeats],
+        topics: [Topics.cameraHeartbeats],
         maxMessagesPerTransaction: this.config.INTAKE_CHUNK_SIZE,
         batchHandler: (events, { manager, topic }) =>
           this.cameras.applyHeartbeats(manager, dataOf(EventTypes.cameraHeartbeat, topic, events)),

@@ -1,12 +1,12 @@
-import { createEvent, EventTypes, type EventDataMap, type IocEvent } from '@ioc/contracts';
-import { Outbox } from '@ioc/messaging';
+import { createEvent, EventTypes, type EventDataMap, type IocEvent, Topics } from '@ioc/contracts';
+import { Outbox, TopicNames } from '@ioc/messaging';
 import { Injectable } from '@nestjs/common';
 import { type Tx, UnitOfWork } from '@ioc/database';
 import { IntakeConfig } from '../config';
 import { FutureEventTimeError, UnknownCameraError } from '../reference/reference-data.errors';
 import { Clock } from '../shared/clock';
 import { IdGenerator } from '../shared/id-generator';
-import { INTAKE_EVENT_SOURCE, IntakeTopics } from '../shared/intake-topics';
+import { INTAKE_EVENT_SOURCE } from '../shared/intake-topics';
 import { type CameraLiveness, CamerasRepository, type StatusChange } from './cameras.repository';
 
 /** A heartbeat event as the consumer hands it over. */
@@ -35,7 +35,7 @@ export class CameraStatusService {
   constructor(
     private readonly cameras: CamerasRepository,
     private readonly outbox: Outbox,
-    private readonly topics: IntakeTopics,
+    private readonly topics: TopicNames,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly config: IntakeConfig,
@@ -76,7 +76,7 @@ export class CameraStatusService {
     }
     await this.cameras.saveLiveness(tx, [...cameras.values()]);
     await this.cameras.recordChanges(tx, changes);
-    await this.outbox.enqueue(tx, this.topics.camerasStatus, events);
+    await this.outbox.enqueue(tx, this.topics.of(Topics.camerasStatus), events);
   }
 
   /** Takes silent cameras offline; returns how many. Safe with several instances. */
@@ -96,7 +96,7 @@ export class CameraStatusService {
       );
       await this.outbox.enqueue(
         tx,
-        this.topics.camerasStatus,
+        this.topics.of(Topics.camerasStatus),
         offline.map((c) => this.statusEvent(c, 'online')),
       );
       return offline.length;

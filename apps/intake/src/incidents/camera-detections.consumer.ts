@@ -1,9 +1,8 @@
-import { EventTypes } from '@ioc/contracts';
+import { EventTypes, Topics } from '@ioc/contracts';
 import { ConsumerFactory } from '@ioc/messaging';
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { IntakeConfig } from '../config';
 import { dataOf } from '../shared/consumed-events';
-import { IntakeTopics } from '../shared/intake-topics';
 import { IncidentsService } from './incidents.service';
 
 /** `ioc.camera.detections` → incidents, a chunk per call (set-wise SQL, issue 5 throughput). */
@@ -13,7 +12,6 @@ export class CameraDetectionsConsumer implements OnApplicationBootstrap {
 
   constructor(
     private readonly consumers: ConsumerFactory,
-    private readonly topics: IntakeTopics,
     private readonly incidents: IncidentsService,
     private readonly config: IntakeConfig,
   ) {}
@@ -23,7 +21,7 @@ export class CameraDetectionsConsumer implements OnApplicationBootstrap {
       .create({
         groupId: CameraDetectionsConsumer.groupId,
         consumerName: CameraDetectionsConsumer.groupId,
-        topics: [this.topics.detections],
+        topics: [Topics.cameraDetections],
         maxMessagesPerTransaction: this.config.INTAKE_CHUNK_SIZE,
         partitionsConsumedConcurrently: this.config.INTAKE_PARTITION_CONCURRENCY,
         batchHandler: (events, { manager, topic }) =>

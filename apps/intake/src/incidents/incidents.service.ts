@@ -1,7 +1,7 @@
 import { canAccessAgency, type Principal } from '@ioc/auth';
 import type { DetectionClass, EventDataMap, IncidentStatus, IncidentSource, IocEvent } from '@ioc/contracts';
-import { EventTypes } from '@ioc/contracts';
-import { Outbox } from '@ioc/messaging';
+import { EventTypes, Topics } from '@ioc/contracts';
+import { Outbox, TopicNames } from '@ioc/messaging';
 import { Injectable } from '@nestjs/common';
 import { type Tx, UnitOfWork } from '@ioc/database';
 import { IntakeConfig } from '../config';
@@ -9,7 +9,6 @@ import { FutureEventTimeError, UnknownCameraError } from '../reference/reference
 import { ReferenceDataRepository } from '../reference/reference-data.repository';
 import { Clock } from '../shared/clock';
 import { IdGenerator } from '../shared/id-generator';
-import { IntakeTopics } from '../shared/intake-topics';
 import { correlateDetections, type Detection, type IncidentPlace, openIncident } from './correlation';
 import { type Incident, incidentKey } from './incident';
 import type { IncidentCursor } from './incident-cursor';
@@ -46,7 +45,7 @@ export class IncidentsService {
     private readonly incidents: IncidentsRepository,
     private readonly registry: ReferenceDataRepository,
     private readonly outbox: Outbox,
-    private readonly topics: IntakeTopics,
+    private readonly topics: TopicNames,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly config: IntakeConfig,
@@ -228,7 +227,7 @@ export class IncidentsService {
       await this.incidents.save(tx, claimed);
       await this.outbox.enqueue(
         tx,
-        this.topics.incidents,
+        this.topics.of(Topics.incidentsEvents),
         claimed.map((i) => incidentEvent(this.ids.next(), 'cleared', i, i.clearedAt ?? now)),
       );
       return claimed.length;
@@ -246,7 +245,7 @@ export class IncidentsService {
       await this.incidents.save(tx, claimed);
       await this.outbox.enqueue(
         tx,
-        this.topics.incidents,
+        this.topics.of(Topics.incidentsEvents),
         claimed.map((i) => incidentEvent(this.ids.next(), 'updated', i, now)),
       );
       return claimed.length;
@@ -266,7 +265,7 @@ export class IncidentsService {
       mutate(incident, now);
       incident.lastEmittedAt = now;
       await this.incidents.save(tx, [incident]);
-      await this.outbox.enqueue(tx, this.topics.incidents, [
+      await this.outbox.enqueue(tx, this.topics.of(Topics.incidentsEvents), [
         incidentEvent(this.ids.next(), change, incident, now),
       ]);
       return incident;
@@ -338,7 +337,7 @@ export class IncidentsService {
       tx,
       touched.filter((t) => t.isNew).map((t) => t.incident),
     );
-    await this.outbox.enqueue(tx, this.topics.incidents, events);
+    await this.outbox.enqueue(tx, this.topics.of(Topics.incidentsEvents), events);
   }
 }
 

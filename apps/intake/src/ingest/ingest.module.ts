@@ -7,7 +7,6 @@ import { IngestPublisher, KafkaIngestPublisher } from './ingest.publisher';
 import { IngestRateLimitGuard } from './ingest-rate-limit.guard';
 import { IngestRateLimiter } from './ingest-rate.limiter';
 import { IngestService } from './ingest.service';
-import { IngestTopicSuffix } from './ingest-topic-suffix';
 import { NgsiLdController } from './ngsi/ngsi-ld.controller';
 
 /** What {@link IngestModule.forRoot} reads from the app's config (intakeEnv includes ingestEnv). */
@@ -35,7 +34,6 @@ export class IngestModule implements NestModule {
       controllers: [CloudEventsIngestController, NgsiLdController],
       providers: [
         { provide: IngestConfig, useValue: Object.freeze(ingest) },
-        { provide: IngestTopicSuffix, useValue: new IngestTopicSuffix(config.IOC_TOPIC_SUFFIX) },
         {
           provide: IngestRateLimiter,
           useFactory: () =>

@@ -1,7 +1,6 @@
-import { type IocEvent, type TopicName, topicName } from '@ioc/contracts';
-import { EventProducer } from '@ioc/messaging';
+import type { IocEvent, TopicName } from '@ioc/contracts';
+import { EventProducer, TopicNames } from '@ioc/messaging';
 import { Injectable } from '@nestjs/common';
-import { IngestTopicSuffix } from './ingest-topic-suffix';
 
 /** An accepted event and the (base) topic its type belongs to. */
 export interface RoutedEvent {
@@ -23,14 +22,14 @@ export abstract class IngestPublisher {
 export class KafkaIngestPublisher extends IngestPublisher {
   constructor(
     private readonly producer: EventProducer,
-    private readonly suffix: IngestTopicSuffix,
+    private readonly topics: TopicNames,
   ) {
     super();
   }
 
   override publish(events: readonly RoutedEvent[]): Promise<void> {
     return this.producer.sendEvents(
-      events.map(({ topic, event }) => ({ topic: topicName(topic, this.suffix.value), event })),
+      events.map(({ topic, event }) => ({ topic: this.topics.of(topic), event })),
     );
   }
 }

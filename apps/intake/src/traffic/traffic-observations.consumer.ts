@@ -1,9 +1,8 @@
-import { EventTypes } from '@ioc/contracts';
+import { EventTypes, Topics } from '@ioc/contracts';
 import { ConsumerFactory } from '@ioc/messaging';
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { IntakeConfig } from '../config';
 import { dataOf } from '../shared/consumed-events';
-import { IntakeTopics } from '../shared/intake-topics';
 import { TrafficService } from './traffic.service';
 
 /** `ioc.traffic.observations` → congestion levels and jam incidents. */
@@ -13,7 +12,6 @@ export class TrafficObservationsConsumer implements OnApplicationBootstrap {
 
   constructor(
     private readonly consumers: ConsumerFactory,
-    private readonly topics: IntakeTopics,
     private readonly traffic: TrafficService,
     private readonly config: IntakeConfig,
   ) {}
@@ -23,7 +21,7 @@ export class TrafficObservationsConsumer implements OnApplicationBootstrap {
       .create({
         groupId: TrafficObservationsConsumer.groupId,
         consumerName: TrafficObservationsConsumer.groupId,
-        topics: [this.topics.observations],
+        topics: [Topics.trafficObservations],
         maxMessagesPerTransaction: this.config.INTAKE_CHUNK_SIZE,
         batchHandler: (events, { manager, topic }) =>
           this.traffic.applyObservations(manager, dataOf(EventTypes.trafficObservation, topic, events)),

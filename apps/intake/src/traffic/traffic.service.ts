@@ -1,5 +1,5 @@
-import { createEvent, EventTypes, type EventDataMap, type IocEvent } from '@ioc/contracts';
-import { Outbox } from '@ioc/messaging';
+import { createEvent, EventTypes, type EventDataMap, type IocEvent, Topics } from '@ioc/contracts';
+import { Outbox, TopicNames } from '@ioc/messaging';
 import { Injectable } from '@nestjs/common';
 import { type Tx, UnitOfWork } from '@ioc/database';
 import { IntakeConfig } from '../config';
@@ -8,7 +8,7 @@ import { IncidentsService, type JamSignal } from '../incidents/incidents.service
 import { FutureEventTimeError, UnknownSegmentError } from '../reference/reference-data.errors';
 import { Clock } from '../shared/clock';
 import { IdGenerator } from '../shared/id-generator';
-import { INTAKE_EVENT_SOURCE, IntakeTopics } from '../shared/intake-topics';
+import { INTAKE_EVENT_SOURCE } from '../shared/intake-topics';
 import { type CongestionThresholds, nextCongestionLevel } from './congestion';
 import { type SegmentState, TrafficRepository } from './traffic.repository';
 
@@ -32,7 +32,7 @@ export class TrafficService {
     private readonly traffic: TrafficRepository,
     private readonly incidents: IncidentsService,
     private readonly outbox: Outbox,
-    private readonly topics: IntakeTopics,
+    private readonly topics: TopicNames,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly config: IntakeConfig,
@@ -87,7 +87,7 @@ export class TrafficService {
       }
     }
     await this.traffic.save(tx, [...segments.values()]);
-    await this.outbox.enqueue(tx, this.topics.trafficStatus, events);
+    await this.outbox.enqueue(tx, this.topics.of(Topics.trafficStatus), events);
     await this.incidents.applyJamSignals(tx, jams);
   }
 

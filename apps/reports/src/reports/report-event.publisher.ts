@@ -1,5 +1,6 @@
-import { type IocEvent, Topics, topicName } from '@ioc/contracts';
-import { Outbox } from '@ioc/messaging';
+import { type IocEvent, Topics } from '@ioc/contracts';
+import { Outbox, TopicNames } from '@ioc/messaging';
+import { Injectable } from '@nestjs/common';
 import type { Tx } from '@ioc/database';
 
 /** Where report events go: the outbox, in the caller's transaction (DESIGN "Nothing lost"). */
@@ -7,15 +8,16 @@ export abstract class ReportEventPublisher {
   abstract publish(tx: Tx, events: readonly IocEvent[]): Promise<void>;
 }
 
+@Injectable()
 export class OutboxReportEventPublisher extends ReportEventPublisher {
   private readonly topic: string;
 
   constructor(
     private readonly outbox: Outbox,
-    topicSuffix: string | undefined,
+    topics: TopicNames,
   ) {
     super();
-    this.topic = topicName(Topics.reportsEvents, topicSuffix);
+    this.topic = topics.of(Topics.reportsEvents);
   }
 
   publish(tx: Tx, events: readonly IocEvent[]): Promise<void> {

@@ -1,7 +1,6 @@
-import { EventTypes, type KnownIocEvent, Topics, topicName } from '@ioc/contracts';
+import { EventTypes, type KnownIocEvent, Topics } from '@ioc/contracts';
 import { type ConsumeContext, ConsumerFactory, PoisonMessageError } from '@ioc/messaging';
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { ReportsConfig } from '../config';
 import { ReportsService } from '../reports/reports.service';
 
 /** Group id and inbox name, `<service>.<consumer>` like every consumer's; the factory suffixes the group id. */
@@ -18,7 +17,6 @@ export class ReportSubmissionsConsumer implements OnApplicationBootstrap {
   constructor(
     private readonly consumers: ConsumerFactory,
     private readonly reports: ReportsService,
-    private readonly config: ReportsConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -27,7 +25,7 @@ export class ReportSubmissionsConsumer implements OnApplicationBootstrap {
       // One group for every instance of the service, so partitions are shared among them.
       groupId: SUBMISSIONS_CONSUMER,
       consumerName: SUBMISSIONS_CONSUMER,
-      topics: [topicName(Topics.reportsSubmissions, this.config.IOC_TOPIC_SUFFIX)],
+      topics: [Topics.reportsSubmissions],
       handler: (event, context) => this.apply(event, context),
       fromBeginning: true,
     });

@@ -1,12 +1,22 @@
+import type { TopicName } from '@ioc/contracts';
 import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import type { DeadLetterPublisher } from '../dlq/dead-letter.publisher';
+import type { TopicNames } from '../kafka/topic-names';
 import type { MessagingLogger } from '../logger';
 import { BatchConsumerRunner, type BatchConsumerRunnerOptions } from './batch-consumer.runner';
 import type { ConsumerHealthOptions } from './consumer-health';
 
-/** A consumer's own settings; the factory supplies the Kafka client, data source, DLQ and logger. */
-export type ConsumerRegistration = Omit<BatchConsumerRunnerOptions, 'kafka' | 'dataSource' | 'dlq'>;
+/**
+ * A consumer's own settings; the factory supplies the Kafka client, data source, DLQ and logger, and turns the
+ * catalog's topic names and the group id into this environment's ({@link TopicNames}).
+ */
+export type ConsumerRegistration = Omit<
+  BatchConsumerRunnerOptions,
+  'kafka' | 'dataSource' | 'dlq' | 'topics'
+> & {
+  topics: readonly TopicName[];
+};
 
 /**
  * Creates {@link BatchConsumerRunner}s wired to the service's Kafka client, data source and DLQ, stops
@@ -24,22 +34,22 @@ export class ConsumerFactory {
       dlq: DeadLetterPublisher;
       logger?: MessagingLogger;
       /**
-       * Appended to every group id, like the topic suffix to topic names: two environments (or test runs)
-       * sharing a broker must not share a group, or members subscribed to different topics would be
-       * assigned each other's partitions and never consume them.
+       * This environment's topic and group names: two environments (or test runs) sharing a broker must not
+       * share a group, or members subscribed to different topics would be assigned each other's partitions.
        */
-      groupSuffix?: string;
+      topics: TopicNames;
       /** Readiness limits of every runner made here, unless its registration sets its own. */
       health?: ConsumerHealthOptions;
     },
   ) {}
 
   create(registration: ConsumerRegistration): BatchConsumerRunner {
-    const { kafka, dataSource, dlq, logger, groupSuffix, health } = this.deps;
+    const { kafka, dataSource, dlq, logger, topics, health } = this.deps;
     const runner = new BatchConsumerRunner({
       ...registration,
       health: { ...health, ...registration.health },
-      groupId: groupSuffix ? `${registration.groupId}.${groupSuffix}` : registration.groupId,
+      topics: registration.topics.map((topic) => topics.of(topic)),
+      groupId: topics.group(registration.groupId),
       kafka,
       dataSource,
       dlq,

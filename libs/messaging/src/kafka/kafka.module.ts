@@ -13,6 +13,7 @@ import { LiveReaderFactory } from '../live/live-reader';
 import { EventProducer } from '../producer/event.producer';
 import { createKafka, type MessagingLogLevel } from './kafka.factory';
 import { KafkaReadiness } from './kafka.readiness';
+import { TopicNames } from './topic-names';
 
 /** Options of {@link KafkaModule}: how to reach the brokers, and how this environment names topics. */
 export interface KafkaModuleOptions {
@@ -66,7 +67,7 @@ class KafkaLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdow
 
 /**
  * Kafka for any service, with or without a database: the kafkajs client, the {@link EventProducer}
- * (connected at bootstrap, flushed at shutdown), the {@link LiveReaderFactory} (readers of live topics with no
+ * (connected at bootstrap, flushed at shutdown), {@link TopicNames}, the {@link LiveReaderFactory} (readers of live topics with no
  * database) and {@link KafkaReadiness} for `/health/ready`, which watches the live readers. A service
  * that keeps state adds {@link MessagingModule} (outbox, relay, consumers with their inbox, dead letters).
  * `KafkaModule.forRoot(options)` or `KafkaModule.forRootAsync({ useFactory, inject })`.
@@ -91,17 +92,22 @@ class KafkaLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdow
         new KafkaReadiness(kafka, options.readinessTimeoutMs),
     },
     {
+      provide: TopicNames,
+      inject: [MODULE_OPTIONS_TOKEN],
+      useFactory: (options: KafkaModuleOptions) => new TopicNames(options.topicSuffix),
+    },
+    {
       provide: LiveReaderFactory,
-      inject: [KAFKA_CLIENT, MODULE_OPTIONS_TOKEN],
-      useFactory: (kafka: Kafka, options: KafkaModuleOptions) =>
+      inject: [KAFKA_CLIENT, TopicNames, MODULE_OPTIONS_TOKEN],
+      useFactory: (kafka: Kafka, topics: TopicNames, options: KafkaModuleOptions) =>
         new LiveReaderFactory({
           kafka,
-          topicSuffix: options.topicSuffix,
+          topics,
           logger: options.logger ?? nestMessagingLogger('live-reader'),
         }),
     },
     KafkaLifecycle,
   ],
-  exports: [KAFKA_CLIENT, MODULE_OPTIONS_TOKEN, EventProducer, KafkaReadiness, LiveReaderFactory],
+  exports: [KAFKA_CLIENT, MODULE_OPTIONS_TOKEN, EventProducer, KafkaReadiness, LiveReaderFactory, TopicNames],
 })
 export class KafkaModule extends ConfigurableModuleClass {}

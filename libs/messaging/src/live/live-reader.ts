@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { type KnownIocEvent, type TopicName, topicName } from '@ioc/contracts';
+import type { KnownIocEvent, TopicName } from '@ioc/contracts';
 import type { Consumer, Kafka } from 'kafkajs';
 import { triageMessage } from '../consumer/message-triage';
+import type { TopicNames } from '../kafka/topic-names';
 import { describeError } from '../messaging.errors';
 import { messagingMetrics } from '../metrics';
 import { type MessagingLogger, silentLogger } from '../logger';
@@ -147,7 +148,7 @@ export class LiveReader {
 export class LiveReaderFactory {
   private readonly readers: LiveReader[] = [];
 
-  constructor(private readonly deps: { kafka: Kafka; topicSuffix?: string; logger?: MessagingLogger }) {}
+  constructor(private readonly deps: { kafka: Kafka; topics: TopicNames; logger?: MessagingLogger }) {}
 
   /** `topics` are catalog names (`Topics.incidentsEvents`); the factory appends the environment's suffix. */
   create(
@@ -156,7 +157,7 @@ export class LiveReaderFactory {
     const reader = new LiveReader({
       ...options,
       kafka: this.deps.kafka,
-      topics: options.topics.map((topic) => topicName(topic, this.deps.topicSuffix)),
+      topics: options.topics.map((topic) => this.deps.topics.of(topic)),
       logger: options.logger ?? this.deps.logger,
     });
     this.readers.push(reader);
