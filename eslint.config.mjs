@@ -25,7 +25,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
-    // A lib is used only through its index (CONVENTIONS: "never reach into its files").
+    // A lib is used only through its index (docs/architecture.md, "Monorepo").
     files: ['apps/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['@ioc/*/*', '**/libs/*/src/*'] }],

@@ -6,7 +6,7 @@ import { dataOf } from '../shared/consumed-events';
 import { IntakeTopics } from '../shared/intake-topics';
 import { IncidentsService } from './incidents.service';
 
-/** `ioc.camera.detections` → incidents, a chunk per call (set-wise SQL, issue 5 throughput). */
+/** `ioc.camera.detections` → incidents, a chunk per call (set-wise SQL, for throughput). */
 @Injectable()
 export class CameraDetectionsConsumer implements OnApplicationBootstrap {
   static readonly groupId = 'intake.camera-detections';

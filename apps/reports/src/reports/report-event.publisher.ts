@@ -2,7 +2,7 @@ import { type IocEvent, Topics, topicName } from '@ioc/contracts';
 import { Outbox } from '@ioc/messaging';
 import type { Tx } from '@ioc/database';
 
-/** Where report events go: the outbox, in the caller's transaction (DESIGN "Nothing lost"). */
+/** Where report events go: the outbox, in the caller's transaction (docs/architecture.md, "Nothing lost"). */
 export abstract class ReportEventPublisher {
   abstract publish(tx: Tx, events: readonly IocEvent[]): Promise<void>;
 }
