@@ -2,6 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 import globals from 'globals';
+import local from './eslint-rules/no-external-citations.mjs';
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', '.cache/', '.run/', 'coverage/'] },
@@ -10,7 +11,10 @@ export default tseslint.config(
   prettier,
   {
     languageOptions: { globals: { ...globals.node } },
+    plugins: { local },
     rules: {
+      // Comments cite docs/, never documents or issues outside the repository (eslint-rules/).
+      'local/no-external-citations': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'error',
     },
@@ -25,7 +29,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
-    // A lib is used only through its index (CONVENTIONS: "never reach into its files").
+    // A lib is used only through its index (docs/architecture.md, "Monorepo").
     files: ['apps/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['@ioc/*/*', '**/libs/*/src/*'] }],

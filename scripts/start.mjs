@@ -1,6 +1,6 @@
-// `npm start`: brings up whatever is missing (Postgres, Kafka), builds, provisions topics, migrates and seeds,
-// starts every service and prints where the wall is (DESIGN "Running it"). Ctrl-C stops what it started.
-// The services' JSON logs go to .run/logs/<app>.log; the terminal shows one line per warning or error, and a
+// `npm start`: brings up whatever is missing (Postgres, Kafka), builds, provisions topics, migrates and seeds, starts
+// every service and prints where the wall is (docs/architecture.md, "Local infrastructure"). Ctrl-C stops what it
+// started. The services' JSON logs go to .run/logs/<app>.log; the terminal shows one line per warning or error, and a
 // service that exits is reported and started again (docs/architecture.md "Local infrastructure").
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
 /**
- * Reports submission latency and throughput at a fixed offered rate (issue 4: p99 under 50 ms at 300
+ * Reports submission latency and throughput at a fixed offered rate (target, docs/bench.md: p99 under 50 ms at 300
  * submissions/s on the 2-core machine), against a bare NestJS endpoint measured in the same run:
  *   (a) bare: a Nest app with one POST route that answers `{ ok: true }`, same JSON body parser;
  *   (b) reports: the real service (validation, reference data, routing by polygon, duplicate search, one

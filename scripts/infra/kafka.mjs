@@ -1,5 +1,5 @@
-// Real Apache Kafka for development and tests: the official broker artifacts from Maven Central at the
-// version pinned in scripts/infra/kafka/pom.xml, run as a single KRaft node (DESIGN "Running it").
+// Real Apache Kafka for development and tests: the official broker artifacts from Maven Central at the version pinned
+// in scripts/infra/kafka/pom.xml, run as a single KRaft node (docs/architecture.md, "Local infrastructure").
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

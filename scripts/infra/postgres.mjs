@@ -1,5 +1,5 @@
 // PostgreSQL for development and tests: the one the user points at, the machine's own, or one started
-// from Debian's binaries with its data under .run/ (DESIGN "Running it").
+// from Debian's binaries with its data under .run/ (docs/architecture.md, "Local infrastructure").
 import { chownSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

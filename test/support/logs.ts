@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 
-/** Every JSON log line a service writes, to check what reached the logs (DESIGN "Privacy"). */
+/** Every JSON log line a service writes, to check what reached the logs (docs/architecture.md, "Privacy"). */
 export interface ServiceLogCapture {
   readonly stream: Writable;
   /** The raw lines, as they would reach a log collector. */

@@ -54,7 +54,7 @@ const severityRules = z.string().transform((text, ctx): SeverityRule[] => {
 
 const ratio = z.coerce.number().gt(0).lt(1);
 
-/** The intake service's environment, parsed once in main.ts (CONVENTIONS: Config). */
+/** The intake service's environment, parsed once in main.ts (docs/architecture.md, "Config"). */
 export const intakeEnv = authEnv
   .safeExtend(commonEnv.shape)
   .safeExtend(databaseEnv('intake').shape)
@@ -67,7 +67,7 @@ export const intakeEnv = authEnv
     INTAKE_DETECTION_CONFIDENCE_FLOOR: z.coerce.number().min(0).max(1).default(0.5),
     /** An incident without a new detection or observation for this long clears itself (`expired`). */
     INTAKE_INCIDENT_QUIET_PERIOD: envDuration({ min: SECOND, max: 7 * DAY }).default(15 * MINUTE),
-    /** At most one `incident.updated` per incident per this interval (DESIGN: not one per detection). */
+    /** At most one `incident.updated` per incident per this interval, not one per detection. */
     INTAKE_INCIDENT_UPDATE_INTERVAL: envDuration({ min: 0, max: DAY }).default(30 * SECOND),
     /** Events older than this (event time against the clock) are counted as late and change nothing. */
     INTAKE_EVENT_LATE_GRACE: envDuration({ min: SECOND, max: 7 * DAY }).default(10 * MINUTE),

@@ -5,13 +5,13 @@ import { z } from 'zod';
 
 const DAY = 86_400_000;
 
-/** The reports service's environment, parsed once in main.ts (CONVENTIONS: Config). */
+/** The reports service's environment, parsed once in main.ts (docs/architecture.md, "Config"). */
 export const reportsEnv = authEnv
   .safeExtend(commonEnv.shape)
   .safeExtend(databaseEnv('reports').shape)
   .safeExtend({
     PORT: envInt({ min: 1, max: 65535 }).default(3001),
-    /** A resolved report the citizen neither confirms nor reopens is closed after this (issue 4: lifecycle). */
+    /** A resolved report the citizen neither confirms nor reopens is closed after this. */
     REPORTS_AUTO_CLOSE_AFTER: envDuration({ min: 60_000, max: 365 * DAY }).default(7 * DAY),
     /** How long after the answer a citizen may still reopen a report. */
     REPORTS_REOPEN_WINDOW: envDuration({ min: 60_000, max: 365 * DAY }).default(7 * DAY),

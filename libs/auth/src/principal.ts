@@ -1,4 +1,4 @@
-/** Roles the IOC knows (DESIGN: Who uses it). */
+/** Roles the IOC knows (docs/architecture.md, "Who uses it"). */
 export const ROLES = ['operator', 'agency', 'integrator', 'citizen'] as const;
 
 /** One of {@link ROLES}. */

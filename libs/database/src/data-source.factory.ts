@@ -5,7 +5,7 @@ import { assertSchemaName } from './schema';
 export interface CreateDataSourceOptions {
   /** `postgres://user:pass@host:port/db` */
   url: string;
-  /** The one schema this service owns (DESIGN: one Postgres, one schema per service). */
+  /** The one schema this service owns (one Postgres, one schema per service: docs/architecture.md, "Event flow"). */
   schema: string;
   entities?: DataSourceOptions['entities'];
   /** Migration classes; write them schema-agnostic with {@link quotedSchema}. */
@@ -35,7 +35,7 @@ export function createDataSource(options: CreateDataSourceOptions): DataSource {
     migrationsRun: false,
     applicationName: options.applicationName,
     poolSize: options.poolSize,
-    // DESIGN "Time": store UTC. `now()` and timestamptz rendering follow the session zone, so pin it.
+    // docs/architecture.md, "Time": store UTC. `now()` and timestamptz rendering follow the session zone, so pin it.
     extra: { options: '-c TimeZone=UTC' },
     // gen_random_uuid() is built into Postgres ≥ 13, so the service needs no CREATE EXTENSION right.
     uuidExtension: 'pgcrypto',

@@ -3,7 +3,7 @@ import { errorCodes } from 'kafkajs/src/protocol/error';
 
 /**
  * The part of a pino logger the messaging lib uses, so a pino (or nestjs-pino `PinoLogger`) instance can
- * be passed as is. Fields never carry payloads, keys or header values (DESIGN "Privacy").
+ * be passed as is. Fields never carry payloads, keys or header values (docs/architecture.md, "Privacy").
  */
 export interface MessagingLogger {
   debug(fields: Record<string, unknown>, message: string): void;

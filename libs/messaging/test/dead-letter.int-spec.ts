@@ -175,7 +175,7 @@ describe('bad input goes to the dead-letter topic and the consumer moves on', ()
       expect(Number.isNaN(Date.parse(letter.headers[DlqHeaders.at]))).toBe(false);
     }
     expect(byReason('payload.empty')[0].value).toBeNull();
-    // The detail explains without quoting the payload (DESIGN "Privacy").
+    // The detail explains without quoting the payload (docs/architecture.md, "Privacy").
     const details = letters.map((l) => l.headers[DlqHeaders.detail]).join(' | ');
     expect(details).not.toMatch(/Nguy|0912|345 678/);
     expect(byReason('schema.invalid')[0].headers[DlqHeaders.detail]).toMatch(/confidence/);

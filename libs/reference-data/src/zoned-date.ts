@@ -5,7 +5,7 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 
 /**
  * Epoch milliseconds of 00:00 on a calendar day (`YYYY-MM-DD`) in an IANA time zone. Effective dates
- * of units are days in the city's zone (DESIGN: Time), so the 2025 reform starts at local midnight.
+ * of units are days in the city's zone (docs/architecture.md, "Time"), so the 2025 reform starts at local midnight.
  */
 export function startOfDayIn(date: string, timeZone: string): number {
   const [year, month, day] = date.split('-').map(Number);

@@ -26,7 +26,7 @@ export interface UptimeReport {
 const SWEEP_BATCH = 500;
 
 /**
- * Camera liveness (issue 5): heartbeats keep a camera online; none for INTAKE_CAMERA_OFFLINE_AFTER takes it
+ * Camera liveness: heartbeats keep a camera online; none for INTAKE_CAMERA_OFFLINE_AFTER takes it
  * offline once; a heartbeat brings it back. Every change is recorded (for uptime) and announced on
  * `ioc.cameras.status` in the same transaction.
  */

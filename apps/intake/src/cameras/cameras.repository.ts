@@ -74,7 +74,7 @@ export class CamerasRepository {
   /**
    * Takes online cameras silent since before `cutoff` offline, as of their last heartbeat + `afterMs`.
    * With several instances each camera goes offline once: rows are claimed with SKIP LOCKED and the
-   * lock re-checks `status` on the newest row version (exactly once, issue 5).
+   * lock re-checks `status` on the newest row version.
    */
   async markSilentOffline(tx: Tx, cutoff: Date, afterMs: number, limit: number): Promise<CameraLiveness[]> {
     const table = qualifiedTable(tx, 'cameras');

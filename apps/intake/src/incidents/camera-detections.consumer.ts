@@ -5,7 +5,7 @@ import { IntakeConfig } from '../config';
 import { dataOf } from '../shared/consumed-events';
 import { IncidentsService } from './incidents.service';
 
-/** `ioc.camera.detections` → incidents, a chunk per call (set-wise SQL, issue 5 throughput). */
+/** `ioc.camera.detections` → incidents, a chunk per call (set-wise SQL, for throughput). */
 @Injectable()
 export class CameraDetectionsConsumer implements OnApplicationBootstrap {
   static readonly groupId = 'intake.camera-detections';

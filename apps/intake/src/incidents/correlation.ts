@@ -48,7 +48,7 @@ export interface CorrelationOutcome {
 }
 
 /**
- * The correlation rule (issue 5), folded over a chunk of detections by event time: a detection of a camera
+ * The correlation rule, folded over a chunk of detections by event time: a detection of a camera
  * and class within `windowMs` of the live incident's span merges into it (count, first/last seen, peak
  * confidence), whatever order the detections arrive in; one after the window clears the old incident
  * (`expired`) and opens another; one below the confidence floor, or older than the late grace (against

@@ -28,7 +28,7 @@ export function incidentData(incident: Incident, occurredAt: Date): EventDataMap
   };
 }
 
-/** Builds the event announcing a change of `incident`, keyed by its id (DESIGN "Envelope"). */
+/** Builds the event announcing a change of `incident`, keyed by its id (docs/architecture.md, "Envelope"). */
 export function incidentEvent(
   id: string,
   change: 'opened' | 'updated' | 'acknowledged' | 'assigned' | 'cleared',

@@ -37,7 +37,7 @@ const SWEEP_BATCH = 500;
 /**
  * The incident rules: correlation of detections, jam incidents from traffic, the rate-limited `updated`,
  * quiet-period clearing and the operator and agency actions. Every change and its event commit in one
- * transaction (DESIGN "Nothing lost").
+ * transaction (docs/architecture.md, "Nothing lost").
  */
 @Injectable()
 export class IncidentsService {
@@ -97,7 +97,7 @@ export class IncidentsService {
   }
 
   /**
-   * Opens, merges into or clears the jam incident of each segment (issue 5: a jam longer than the
+   * Opens, merges into or clears the jam incident of each segment (a jam longer than the
    * configured time opens an incident), in the traffic consumer's transaction.
    */
   async applyJamSignals(
@@ -162,7 +162,7 @@ export class IncidentsService {
       after?: IncidentCursor;
     },
   ): Promise<Incident[]> {
-    // An agency sees the incidents assigned to it only (issue 5); operators see all.
+    // An agency sees the incidents assigned to it only; operators see all.
     const agencyId = principal.roles.includes('operator') ? undefined : (principal.agencyId ?? '');
     return this.unitOfWork.run((tx) => this.incidents.list(tx, { ...query, agencyId }));
   }

@@ -11,7 +11,7 @@ export interface SeverityInput {
 }
 
 /**
- * Severity from configurable rules (issue 5: class, confidence, count, time of day): the first rule whose
+ * Severity from configurable rules (class, confidence, count, time of day): the first rule whose
  * every given condition holds wins; `medium` when none does. Hours are local to the city's zone.
  */
 export class SeverityRules {

@@ -15,8 +15,9 @@ export abstract class IngestPublisher {
 
 /**
  * Publishes with the service's idempotent producer (acks=all), in CloudEvents binary mode with the subject as the
- * Kafka key, like every producer of the backbone (DESIGN "Envelope"). One `sendBatch` for the whole request. An
- * event without a correlation id or traceparent gets the request's (docs/architecture.md, "Tracing across Kafka").
+ * Kafka key, like every producer of the backbone (docs/architecture.md, "Envelope"). One `sendBatch` for the whole
+ * request. An event without a correlation id or traceparent gets the request's (docs/architecture.md, "Tracing across
+ * Kafka").
  */
 @Injectable()
 export class KafkaIngestPublisher extends IngestPublisher {

@@ -12,7 +12,7 @@ import {
 } from './ingest.errors';
 import { IngestPublisher, type RoutedEvent } from './ingest.publisher';
 
-/** The inbound topics of DESIGN "Event flow"; events of any other type are never taken over HTTP. */
+/** The inbound topics (docs/architecture.md, "Event flow"); events of any other type are never taken over HTTP. */
 export const INGEST_TOPICS: readonly TopicName[] = [
   Topics.cameraDetections,
   Topics.cameraHeartbeats,
@@ -32,8 +32,8 @@ export interface IngestReceipt {
 /**
  * The rules of HTTP and NGSI-LD ingest: a request is all-or-nothing (every event valid, of an inbound type, on a
  * topic the key may publish to), and it is accepted only once Kafka acknowledged every event. Duplicated ids are
- * passed on: the consumers are idempotent by event id (DESIGN "Nothing counted twice"), so a retried request is
- * harmless.
+ * passed on: the consumers are idempotent by event id (docs/architecture.md, "Nothing counted twice"), so a retried
+ * request is harmless.
  */
 @Injectable()
 export class IngestService {

@@ -1,6 +1,6 @@
 import { PoisonMessageError } from '@ioc/messaging';
 
-/** An event names a camera the registry does not know (issue 5: unknown camera → `ioc.dlq`). */
+/** An event names a camera the registry does not know (dead-lettered: docs/architecture.md, "Bad input"). */
 export class UnknownCameraError extends PoisonMessageError {
   constructor(cameraId: string) {
     super('INTAKE.UNKNOWN_CAMERA', `camera ${cameraId} is not in the registry`);

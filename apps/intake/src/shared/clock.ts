@@ -1,4 +1,4 @@
-/** The time source of the rules (CONVENTIONS: ports for determinism). */
+/** The time source of the rules; a port, so tests choose the time. */
 export abstract class Clock {
   /** The current UTC instant; callers keep it, so it is never mutated afterwards. */
   abstract now(): Date;

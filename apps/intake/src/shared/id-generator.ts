@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-/** Makes aggregate and event ids (CONVENTIONS: ports for determinism). */
+/** Makes aggregate and event ids; a port, so tests choose the ids. */
 export abstract class IdGenerator {
   abstract next(): string;
 }

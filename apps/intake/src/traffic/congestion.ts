@@ -19,7 +19,7 @@ function levelAt(ratio: number, t: CongestionThresholds): CongestionLevel {
 }
 
 /**
- * The congestion level after an observation (issue 5: from speed against free-flow speed, with hysteresis
+ * The congestion level after an observation (from speed against free-flow speed, with hysteresis
  * so that a level does not flap). Worsening takes effect at the threshold; improving needs the ratio to
  * clear the threshold by the hysteresis margin, so a speed hovering at a boundary keeps its level.
  */

@@ -19,7 +19,7 @@ export interface ObservationInput {
 }
 
 /**
- * Road congestion (issue 5): each observation newer than the segment's last one moves its level (with
+ * Road congestion: each observation newer than the segment's last one moves its level (with
  * hysteresis); a change is an event on `ioc.traffic.status`; a jam lasting INTAKE_TRAFFIC_JAM_INCIDENT_AFTER
  * (event time) opens an incident, which merges later jammed observations and clears when the jam ends.
  * An observation older than the segment's latest is counted and changes nothing: a level is a "now".

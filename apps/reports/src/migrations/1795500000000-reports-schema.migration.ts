@@ -2,7 +2,8 @@ import { quotedSchema } from '@ioc/database';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * The reports service's own tables (DESIGN: one schema per service, no other service reads them).
+ * The reports service's own tables (one schema per service, no other service reads them: docs/architecture.md, "Event
+ * flow").
  *
  * - Reference data (`categories`, `agencies`, `admin_units`, `routing_rules`) is a copy the seed upserts from a
  *   city's folder; an admin unit is keyed by (code, hierarchy, valid_from) because the 2025 reform re-drew units

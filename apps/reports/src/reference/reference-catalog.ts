@@ -40,7 +40,8 @@ export abstract class ReferenceSource {
 
 /**
  * The reference data the rules need, read from the service's tables and kept for `ttlMs` (seeding is rare;
- * routing a submission must not cost four queries). Units and rules are data, never constants (DESIGN).
+ * routing a submission must not cost four queries). Units and rules are data, never constants
+ * (docs/architecture.md, "Reference data is data").
  */
 export class ReferenceCatalog {
   private cached?: { at: number; value: Promise<LoadedReference> };

@@ -3,7 +3,7 @@ import { Outbox, TopicNames } from '@ioc/messaging';
 import { Injectable } from '@nestjs/common';
 import type { Tx } from '@ioc/database';
 
-/** Where report events go: the outbox, in the caller's transaction (DESIGN "Nothing lost"). */
+/** Where report events go: the outbox, in the caller's transaction (docs/architecture.md, "Nothing lost"). */
 export abstract class ReportEventPublisher {
   abstract publish(tx: Tx, events: readonly IocEvent[]): Promise<void>;
 }

@@ -47,7 +47,7 @@ export interface ReportDomainEvent<K extends ReportEventType = ReportEventType> 
 
 /**
  * The data of a report event, taken from the aggregate as it is at that moment. Only the fields the contract
- * names are copied — never the description, the reporter's contact data or photos (DESIGN "Privacy"); the
+ * names are copied — never the description, the reporter's contact data or photos (docs/architecture.md, "Privacy"); the
  * closed schemas reject anything else.
  */
 export function reportEventData<K extends ReportEventType>(

@@ -1,7 +1,7 @@
 import type { ReportStatus } from '@ioc/contracts';
 import { InvalidTransitionError } from './report.errors';
 
-/** What can happen to a report; each moves it along one edge of the lifecycle (issue 4 "The lifecycle"). */
+/** What can happen to a report; each moves it along one edge of the lifecycle (apps/reports/README.md). */
 export type ReportAction =
   | 'assign'
   | 'acknowledge'
@@ -33,7 +33,7 @@ const EDGES: Record<ReportAction, { from: readonly ReportStatus[]; to: ReportSta
   close: { from: ['resolved'], to: 'closed' },
   // The reopen window is checked by the service; a report closed by its confirmation window may reopen too.
   reopen: { from: ['resolved', 'closed'], to: 'reopened' },
-  // A new report near an open one of the same category waits, linked, for an operator to confirm (issue 4).
+  // A new report near an open one of the same category waits, linked, for an operator to confirm.
   'link-duplicate': { from: ['submitted'], to: 'duplicate' },
   // The operator judged it a distinct problem: it is routed like a new report.
   'dismiss-duplicate': { from: ['duplicate'], to: 'submitted' },

@@ -7,7 +7,7 @@ import { ReportsRepository } from './reports.repository';
 
 /**
  * Writes reports with what their transitions recorded: the row, its timeline lines and its events, in the
- * caller's transaction (DESIGN "Nothing lost"). The one way a change to a report reaches the database.
+ * caller's transaction (docs/architecture.md, "Nothing lost"). The one way a change to a report reaches the database.
  */
 @Injectable()
 export class ReportStore {

@@ -37,7 +37,7 @@ export class ReportViewsService {
   }
 
   async list(principal: Principal, filter: ReportFilter): Promise<ReportPage> {
-    // An agency user lists only its own reports whatever it asks for (DESIGN: agency scoping).
+    // An agency user lists only its own reports whatever it asks for (docs/architecture.md, "Who uses it").
     let scoped: ReportFilter;
     if (principal.roles.includes('operator')) scoped = filter;
     else if (principal.agencyId !== undefined) scoped = { ...filter, agencyId: principal.agencyId };

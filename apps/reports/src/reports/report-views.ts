@@ -11,7 +11,7 @@ export interface SubmissionReceipt {
   submittedAt: string;
 }
 
-/** What anyone with the tracking code may see: no description, no contact data (DESIGN "Privacy"). */
+/** What anyone with the tracking code may see: no description, no contact data (docs/architecture.md, "Privacy"). */
 export interface PublicReportView {
   trackingCode: string;
   status: ReportStatus;
@@ -114,7 +114,7 @@ export function publicView(
 
 /** The view of agencies and operators, as listed. */
 export function reportView(report: Report, principal: Principal): ReportView {
-  // Contact data only for the agency the report is assigned to (DESIGN "Privacy"), not even operators.
+  // Contact data only for the agency the report is assigned to (docs/architecture.md, "Privacy"), not even operators.
   const ownAgency =
     principal.roles.includes('agency') &&
     principal.agencyId !== undefined &&

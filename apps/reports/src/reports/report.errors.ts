@@ -7,14 +7,14 @@ import {
   ValidationFailedError,
 } from '@ioc/observability';
 
-/** No such report, or one the caller may not know exists (another agency's answers the same, issue 4). */
+/** No such report, or one the caller may not know exists (another agency's answers the same). */
 export class ReportNotFoundError extends NotFoundError {
   constructor() {
     super('Report not found', { code: 'REPORT.NOT_FOUND' });
   }
 }
 
-/** The action does not apply in the report's current state; the body carries that state (issue 4: 409). */
+/** The action does not apply in the report's current state; the body carries that state. */
 export class InvalidTransitionError extends ConflictError {
   constructor(
     readonly status: ReportStatus,

@@ -8,7 +8,7 @@ import {
 import { nextStatus, type ReportAction } from './report-lifecycle';
 import { AlreadyRatedError, InvalidTransitionError, ReopenWindowClosedError } from './report.errors';
 
-/** A reporter's contact data: personal data, shown only to the agency the report is assigned to (DESIGN). */
+/** A reporter's contact data: personal data, shown only to the agency the report is assigned to. */
 export interface ReporterContact {
   readonly name: string | null;
   readonly phone: string | null;

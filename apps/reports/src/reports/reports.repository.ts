@@ -91,7 +91,8 @@ const MUTABLE = [
 
 /**
  * Reports, their timeline, idempotency keys and channel ids. Every method takes the caller's manager, so a
- * change, its timeline lines and its outbox rows commit in one transaction (CONVENTIONS: repositories).
+ * change, its timeline lines and its outbox rows commit in one transaction
+ * (docs/architecture.md, "Nothing lost").
  * Values always travel as parameters, never in the SQL text: hostile strings are stored inert.
  */
 @Injectable()

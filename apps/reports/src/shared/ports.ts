@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 
-/** Time, injected so deadlines and sweeps are deterministic in tests (CONVENTIONS: ports). */
+/** Time, injected so deadlines and sweeps are deterministic in tests. */
 export abstract class Clock {
   abstract now(): Date;
 }

@@ -6,7 +6,8 @@ import { SafeString } from '../events/schemas/common.schemas';
 const VISIBLE_ASCII = '^[\\x21-\\x7E]+$';
 
 /**
- * The CloudEvents 1.0 attributes an IOC event must carry. Stricter than the spec where DESIGN asks for more:
+ * The CloudEvents 1.0 attributes an IOC event must carry. Stricter than the spec where
+ * docs/architecture.md, "Envelope" asks for more:
  * `subject` (the aggregate id) and `time` are required, and data is always a JSON object. Every string
  * attribute is a {@link SafeString}: consumers store ids and subjects in Postgres.
  */

@@ -42,7 +42,7 @@ const JSON_MEDIA_TYPE = CONSTANTS.MIME_JSON;
 
 /**
  * Encodes an event as a Kafka record with the CloudEvents SDK's Kafka binding. The key is the subject, the
- * aggregate id, so that events of one aggregate keep their order (DESIGN "Envelope").
+ * aggregate id, so that events of one aggregate keep their order (docs/architecture.md, "Envelope").
  * @throws {InvalidEventError} when the event's attributes break the contract.
  */
 export function encodeKafkaMessage(event: IocEvent, mode: ContentMode = 'binary'): EncodedKafkaMessage {
@@ -129,7 +129,7 @@ function toEvent(attributes: Record<string, unknown>, data: unknown): IocEvent {
   const problems = envelopeProblems(candidate);
   if (problems) fail(problems);
   const event = candidate as IocEvent;
-  // RFC 3339 admits offsets and leap seconds; events carry UTC (DESIGN "Time").
+  // RFC 3339 admits offsets and leap seconds; events carry UTC (docs/architecture.md, "Time").
   const time = new Date(event.time);
   if (Number.isNaN(time.getTime())) fail('/time must be a valid instant');
   return { ...event, time: time.toISOString() };

@@ -1,6 +1,6 @@
 /**
- * Every event type on the backbone. Names are versioned (`….v1`, DESIGN "Envelope"): a breaking change to a
- * payload is a new type with its own schema, published next to the old one until its consumers have moved.
+ * Every event type on the backbone. Names are versioned (`….v1`, docs/architecture.md, "Envelope"): a breaking change
+ * to a payload is a new type with its own schema, published next to the old one until its consumers have moved.
  */
 export const EventTypes = {
   reportSubmission: 'ioc.report.submission.v1',

@@ -22,7 +22,7 @@ export type TopicName = (typeof Topics)[keyof typeof Topics];
 export interface TopicSpec {
   name: TopicName;
   purpose: string;
-  /** What the Kafka key holds; it is the aggregate id, so order holds per aggregate (DESIGN "Envelope"). */
+  /** What the Kafka key holds; it is the aggregate id, so order holds per aggregate (docs/architecture.md, "Envelope"). */
   key: string;
   partitions: number;
   cleanupPolicy: 'delete' | 'compact';

@@ -35,7 +35,7 @@ function isValidSuffix(suffix: string | undefined): boolean {
 async function main(): Promise<void> {
   const parsed = Env.safeParse(process.env);
   if (!parsed.success) {
-    // DESIGN "Config": a bad value stops the run with a message that names it.
+    // A bad value stops the run with a message that names it.
     for (const issue of parsed.error.issues) console.error(`${issue.path.join('.')}: ${issue.message}`);
     process.exit(2);
   }

@@ -54,10 +54,10 @@ const TRUNCATION_HEADER_NAMES = { [DlqHeaders.truncated]: '', [DlqHeaders.origin
 const RECORD_OVERHEAD_BYTES = 512;
 
 /**
- * Strips what could carry personal data from an explanation before it leaves the service (DESIGN
- * "Privacy"): quoted strings (JSON.parse and validators quote input), e-mail addresses and runs of 9 or
- * more digits (a phone number, even written with spaces, dots or dashes); then bounds the length. Sizes
- * and offsets of up to 8 digits stay readable.
+ * Strips what could carry personal data from an explanation before it leaves the service (docs/architecture.md,
+ * "Privacy"): quoted strings (JSON.parse and validators quote input), e-mail addresses and runs of 9 or more digits
+ * (a phone number, even written with spaces, dots or dashes); then bounds the length. Sizes and offsets of up to 8
+ * digits stay readable.
  */
 export function sanitizeDetail(text: string): string {
   const cleaned = text

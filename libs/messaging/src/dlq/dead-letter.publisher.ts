@@ -15,7 +15,7 @@ export interface DeadLetterPublisherOptions {
 
 /**
  * Sends poison messages to the dead-letter topic with their original key, value and headers plus the
- * reason and source coordinates (DESIGN "Bad input"). Resolves only once the broker acknowledged, so a
+ * reason and source coordinates (docs/architecture.md, "Bad input"). Resolves only once the broker acknowledged, so a
  * consumer may then move its offset past the message.
  */
 export class DeadLetterPublisher {

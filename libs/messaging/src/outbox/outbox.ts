@@ -5,7 +5,7 @@ import { MessagingError } from '../messaging.errors';
 import { withTraceContext } from '../producer/event-trace';
 
 /**
- * The producing half of the transactional outbox (DESIGN "Nothing lost"): a service calls
+ * The producing half of the transactional outbox (docs/architecture.md, "Nothing lost"): a service calls
  * {@link Outbox.enqueue} inside the transaction that changes its state, so the change and the events
  * announcing it commit together or not at all. {@link OutboxRelay} publishes them afterwards.
  */

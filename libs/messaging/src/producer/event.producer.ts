@@ -28,7 +28,7 @@ export class EventProducer extends RecordSender {
         maxInFlightRequests: 1,
         allowAutoTopicCreation: false,
         // murmur2 on the key, the Java client's partitioner: an integrator's Java producer and ours put
-        // one aggregate's events on the same partition (DESIGN "Envelope": the key orders an aggregate).
+        // one aggregate's events on the same partition (docs/architecture.md, "Envelope": the key orders an aggregate).
         createPartitioner: Partitioners.DefaultPartitioner,
       }),
     );

@@ -10,8 +10,8 @@ const processIo: BootstrapIo = { stderr: process.stderr, exit: (code) => process
 
 /**
  * Runs an app's bootstrap and stops the process with exit code 1 if it fails. A ConfigError
- * prints only its message, which names the variable (DESIGN: "a missing or bad value stops the
- * service with a message that names it"); anything else prints its stack.
+ * prints only its message, which names the variable (docs/architecture.md,
+ * "Config"); anything else prints its stack.
  */
 export async function bootstrapOrExit(
   bootstrap: () => Promise<unknown>,

@@ -4,7 +4,7 @@ import { ConfigError } from './config-error';
 type Env = Readonly<Record<string, string | undefined>>;
 
 /**
- * Validates the environment against `schema` once at start-up (DESIGN: Config) and returns the typed
+ * Validates the environment against `schema` once at start-up (docs/architecture.md, "Config") and returns the typed
  * result. Empty values count as unset, as `FOO=` in an env file means "not configured".
  *
  * @throws ConfigError naming every bad or missing variable, without echoing any value.

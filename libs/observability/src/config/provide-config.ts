@@ -6,7 +6,7 @@ export type ConfigToken<T> = abstract new () => T;
 
 /**
  * Makes a typed DI token for a config schema, so services inject `ReportsConfig` rather than
- * reading `process.env` (CONVENTIONS: Config):
+ * reading `process.env` (docs/architecture.md, "Adding a service"):
  * `export class ReportsConfig extends configToken(reportsEnv) {}`
  */
 export function configToken<S extends z.ZodType>(_schema: S): ConfigToken<Readonly<z.infer<S>>> {

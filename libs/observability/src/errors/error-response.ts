@@ -1,7 +1,7 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { IocError, type IocErrorDetails, type IocErrorKind } from './ioc-error';
 
-/** The body of every HTTP error answer (CONVENTIONS: Errors). */
+/** The body of every HTTP error answer (docs/architecture.md, "Observability"). */
 export interface ErrorBody {
   statusCode: number;
   code: string;

@@ -13,7 +13,7 @@ export type IocErrorKind =
   | 'unavailable'
   | 'internal';
 
-/** Machine-readable context of an error. Never put a reporter's name or phone here (DESIGN: Privacy). */
+/** Machine-readable context of an error. Never put a reporter's name or phone here (docs/architecture.md, "Privacy"). */
 export type IocErrorDetails = Readonly<Record<string, unknown>>;
 
 /** Optional parts of an {@link IocError}: a more specific code, details and the underlying cause. */
@@ -26,7 +26,7 @@ export interface IocErrorOptions {
 /**
  * Base of every error a service, consumer or lib throws on purpose. `code` is stable
  * (`REPORT.NOT_FOUND`, `VALIDATION.FAILED`): clients and tests match on it, never on the message.
- * No Nest import here: services and Kafka consumers throw these too (CONVENTIONS: Errors).
+ * No Nest import here: services and Kafka consumers throw these too.
  */
 export abstract class IocError extends Error {
   abstract readonly kind: IocErrorKind;

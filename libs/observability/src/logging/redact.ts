@@ -4,7 +4,7 @@ export const REDACTED = '[REDACTED]';
 // Keys compared after lower-casing and dropping '-', '_' and '.', so `phone_number`, `phoneNumber`
 // and `Phone-Number` match alike. Whole keys for names: a suffix rule would also hide `topicName`.
 const EXACT = new Set([
-  // personal data (DESIGN: Privacy — a reporter's name and phone never reach logs)
+  // personal data: a reporter's name and phone never reach logs (docs/architecture.md, "Privacy")
   'name',
   'fullname',
   'firstname',

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AGENCY_KINDS } from '../city-data';
 import { address, identifier, localizedName } from './common.schema';
 
-// Public office contact only: a person's name or private number has no field here (DESIGN: Privacy).
+// Public office contact only: a person's name or private number has no field here (docs/architecture.md, "Privacy").
 const contact = z
   .strictObject({
     phone: z.string().regex(/^\+?[0-9][0-9 ().-]{2,24}$/, 'must be a phone number such as +84 225 3xxx xxx'),

@@ -268,7 +268,7 @@ function intervalEnd(entity: Entity): string {
   return instant(parts[parts.length - 1], 'dateObserved');
 }
 
-// Only full date-times with an offset: a local time would be read in the server's zone (DESIGN "Time").
+// Only full date-times with an offset: a local time would be read in the server's zone (docs/architecture.md, "Time").
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 function instant(text: string, name: string): string {

@@ -59,7 +59,7 @@ export class ReporterDto {
   email?: string;
 }
 
-/** A citizen's report (issue 4: "Citizens: submit"). */
+/** A citizen's report, as submitted. */
 export class CreateReportDto {
   @ApiProperty({
     maxLength: 64,

@@ -18,8 +18,8 @@ export function schemaId(type: EventType): string {
 }
 
 /**
- * An event's data schema: a closed object (`additionalProperties: false`) so a field the contract does not
- * name, such as a reporter's phone on a report event, is rejected rather than carried along (DESIGN "Privacy").
+ * An event's data schema: a closed object (`additionalProperties: false`) so a field the contract does not name, such
+ * as a reporter's phone on a report event, is rejected rather than carried along (docs/architecture.md, "Privacy").
  */
 export function eventSchema<P extends TProperties>(
   type: EventType,
@@ -77,7 +77,7 @@ export const SafeString = (options: StringOptions): TString => Type.String({ ...
 export const Identifier = (description: string) =>
   SafeString({ description, minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]*$' });
 
-/** RFC 3339 date-time with an explicit offset; producers write UTC (DESIGN "Time"). */
+/** RFC 3339 date-time with an explicit offset; producers write UTC (docs/architecture.md, "Time"). */
 export const DateTime = (description: string) =>
   SafeString({ description, format: 'date-time', maxLength: 40 });
 

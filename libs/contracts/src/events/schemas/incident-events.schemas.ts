@@ -36,7 +36,7 @@ const incidentEventBase = {
   location: GeoPoint('Where it is'),
   adminUnitCode: Type.Optional(Identifier('Administrative unit it is in')),
   agencyId: Type.Optional(Identifier('Agency it is assigned to')),
-  occurredAt: DateTime('When this change happened; event time drives KPI windows (DESIGN "Time")'),
+  occurredAt: DateTime('When this change happened (UTC); event time, not arrival time, drives KPI windows'),
 };
 
 /** JSON Schema conditionals: the id matching `source` must be present (TypeBox has no builder for `if`). */

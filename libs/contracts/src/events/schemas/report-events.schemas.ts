@@ -16,7 +16,7 @@ import {
 /**
  * What every report event carries, so that the KPI service and the wall can act on one event without asking
  * the reports service. There is deliberately no property for a reporter's name, phone, e-mail or photos, and
- * the schemas are closed, so personal data cannot ride along (DESIGN "Privacy").
+ * the schemas are closed, so personal data cannot ride along (docs/architecture.md, "Privacy").
  */
 const reportEventBase = {
   reportId: Identifier('Report id; also the CloudEvents subject and the Kafka key'),
@@ -39,7 +39,7 @@ const reportEventBase = {
   agencyId: Type.Optional(Identifier('Agency currently responsible, once assigned')),
   channel: ReportChannelSchema,
   submittedAt: DateTime('When the report was registered; the start of every SLA clock'),
-  occurredAt: DateTime('When this change happened; event time drives KPI windows (DESIGN "Time")'),
+  occurredAt: DateTime('When this change happened (UTC); event time, not arrival time, drives KPI windows'),
 };
 
 const agencyId = Identifier('Agency concerned by this change');

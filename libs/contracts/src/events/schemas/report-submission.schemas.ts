@@ -13,7 +13,7 @@ import {
 
 /**
  * A report handed over by another channel. It is the ONLY event allowed to carry a reporter's contact data
- * (DESIGN "Privacy": contact data stays on the reports service's own inbound topic).
+ * (docs/architecture.md, "Privacy": contact data stays on the reports service's own inbound topic).
  */
 export const ReportSubmissionV1 = eventSchema(
   EventTypes.reportSubmission,
