@@ -79,6 +79,9 @@ function proseFiles() {
     ...filesUnder('docs', (name) => /\.(md|ya?ml|json)$/.test(name)),
     ...filesUnder('apps', (name) => name === 'README.md'),
     ...filesUnder('libs', (name) => name === 'README.md'),
+    ...filesUnder('data', (name) => /\.(md|ya?ml|json)$/.test(name)),
+    ...filesUnder('k8s', (name) => /\.ya?ml$/.test(name)),
+    ...filesUnder('docker', () => true),
   ];
 }
 
