@@ -1,28 +1,18 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { createHttpService } from '@ioc/observability';
 import { type ServiceEntry, ServiceWorld } from '@ioc/testing';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { gatewayService } from '../apps/gateway/src/bootstrap';
 import { intakeService } from '../apps/intake/src/bootstrap';
 import { kpiService } from '../apps/kpi/src/bootstrap';
-import { AppModule as ReportsModule, httpServiceOptions, SERVICE_NAME } from '../apps/reports/src/app.module';
-import { reportsEnv } from '../apps/reports/src/config';
+import { reportsService } from '../apps/reports/src/bootstrap';
 import { simulatorService } from '../apps/simulator/src/bootstrap';
 
 // Every service boots against the real Kafka and Postgres as its main.ts starts it (its createApp), migrates
 // its own schema and reports ready; the wiring of each app (config → modules → HTTP edge → health) is what this
 // file covers.
 const world = new ServiceWorld();
-
-// What apps/reports/src/main.ts does, until reports exports its createApp like the other services.
-const reportsService: ServiceEntry<typeof reportsEnv> = {
-  name: SERVICE_NAME,
-  env: reportsEnv,
-  createApp: (config, options) =>
-    createHttpService(ReportsModule.forRoot(config, options), httpServiceOptions(config)),
-};
 
 const KB = 1024;
 const services: { name: string; service: ServiceEntry; env?: Record<string, string>; jsonLimit: number }[] = [

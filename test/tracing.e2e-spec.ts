@@ -1,14 +1,6 @@
-import {
-  createEvent,
-  encodeKafkaMessage,
-  EventTypes,
-  type IocEvent,
-  submissionSubject,
-  Topics,
-} from '@ioc/contracts';
+import { createEvent, EventTypes, type IocEvent, submissionSubject, Topics } from '@ioc/contracts';
 import { CORRELATION_ID_HEADER, parseTraceparent, TRACEPARENT_HEADER } from '@ioc/observability';
 import { waitFor } from '@ioc/testing';
-import type { Producer } from 'kafkajs';
 import request from 'supertest';
 import { type ReportsApp, startReportsApp } from '../apps/reports/test/reports-app';
 
@@ -30,16 +22,12 @@ type LogLine = Record<string, unknown> & { msg?: string; correlationId?: string;
  */
 describe('tracing a report across Kafka', () => {
   let sut: ReportsApp;
-  let producer: Producer;
 
   beforeAll(async () => {
     sut = await startReportsApp();
-    producer = sut.kafka.producer();
-    await producer.connect();
   });
 
   afterAll(async () => {
-    await producer?.disconnect();
     await sut?.close();
   });
 
@@ -134,10 +122,7 @@ describe('tracing a report across Kafka', () => {
 
   it("handles a consumed submission in its flow: the events it causes carry the submission's correlation id and trace", async () => {
     const event = submission('HL-TRACE-0001', 'drainage-flooding', 'e2e-trace-hotline-1');
-    await producer.send({
-      topic: sut.topic(Topics.reportsSubmissions),
-      messages: [encodeKafkaMessage(event, 'binary')],
-    });
+    await sut.world.publish(Topics.reportsSubmissions, [event]);
 
     const events = await eventsOfFlow('e2e-trace-hotline-1', EventTypes.reportAssigned);
     expect(events.map((e) => e.type)).toEqual([EventTypes.reportSubmitted, EventTypes.reportAssigned]);
@@ -152,10 +137,7 @@ describe('tracing a report across Kafka', () => {
   it("logs a consumed submission's outcome with its correlation id", async () => {
     // A category the city does not have: the rules refuse it, and the consumer dead-letters it.
     const event = submission('HL-TRACE-0002', 'no-such-category', 'e2e-trace-hotline-2');
-    await producer.send({
-      topic: sut.topic(Topics.reportsSubmissions),
-      messages: [encodeKafkaMessage(event, 'binary')],
-    });
+    await sut.world.publish(Topics.reportsSubmissions, [event]);
 
     const line = await waitFor(
       () =>

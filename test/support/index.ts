@@ -3,7 +3,6 @@ export * from './wait-for';
 export * from './topic-reader';
 export * from './service-world';
 export * from './logs';
-export * from './reports';
 export * from './openapi';
 export * from './isolation';
 export * from './api-key-cli';

@@ -138,10 +138,10 @@ export class ServiceWorld {
     );
   }
 
-  /** Publishes raw records (malformed or hostile input). */
+  /** Publishes raw records (malformed or hostile input), to a partition of their own choosing if they name one. */
   async publishRaw(
     base: TopicName,
-    messages: { key: string; value: string | Buffer; headers?: Record<string, string> }[],
+    messages: { key: string; value: string | Buffer; headers?: Record<string, string>; partition?: number }[],
   ): Promise<void> {
     if (this.producer === undefined) {
       this.producer = this.kafka.producer({ allowAutoTopicCreation: false });

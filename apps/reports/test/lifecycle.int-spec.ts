@@ -173,7 +173,7 @@ describe('reports lifecycle through REST', () => {
 
     const { raw } = await sut.events(() => true);
     for (const record of raw) {
-      expectNoPersonalData(record.value);
+      expectNoPersonalData(String(record.value));
       expectNoPersonalData(JSON.stringify(record.headers));
     }
     expectNoPersonalData(JSON.stringify(tracked.body));

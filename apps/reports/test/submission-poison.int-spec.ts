@@ -1,8 +1,7 @@
 import { createEvent, encodeKafkaMessage, EventTypes, submissionSubject, Topics } from '@ioc/contracts';
 import { qualifiedTable } from '@ioc/database';
 import { DlqHeaders } from '@ioc/messaging';
-import { readTopicUntil, waitFor } from '@ioc/testing';
-import type { Producer } from 'kafkajs';
+import { waitFor } from '@ioc/testing';
 import request from 'supertest';
 import { SUBMISSIONS_CONSUMER } from '../src/submissions/report-submissions.consumer';
 import { type ReportsApp, startReportsApp } from './reports-app';
@@ -35,16 +34,12 @@ function submission(externalId: string, overrides: Record<string, unknown> = {})
  */
 describe('a poison submission does not hold its partition', () => {
   let sut: ReportsApp;
-  let producer: Producer;
 
   beforeAll(async () => {
     sut = await startReportsApp();
-    producer = sut.kafka.producer();
-    await producer.connect();
   });
 
   afterAll(async () => {
-    await producer?.disconnect();
     await sut?.close();
   });
 
@@ -65,10 +60,10 @@ describe('a poison submission does not hold its partition', () => {
     const valid = ['HL-OK-1', 'HL-OK-2', 'HL-OK-3'].map((id) => submission(id));
     // One partition, in this order: valid, poison, valid, poison, valid.
     const sequence = [valid[0], nul, valid[1], unknownCategory, valid[2]];
-    await producer.send({
-      topic: sut.topic(Topics.reportsSubmissions),
-      messages: sequence.map((event) => ({ ...encodeKafkaMessage(event, 'binary'), partition: PARTITION })),
-    });
+    await sut.world.publishRaw(
+      Topics.reportsSubmissions,
+      sequence.map((event) => ({ ...encodeKafkaMessage(event, 'binary'), partition: PARTITION })),
+    );
 
     await waitFor(async () => (await reportsWithExternalId('HL-OK-3')).length > 0, {
       what: 'the last valid submission behind the poison',
@@ -79,9 +74,8 @@ describe('a poison submission does not hold its partition', () => {
     expect(await reportsWithExternalId('HL-NUL-2')).toEqual([]);
 
     const letters = (
-      await readTopicUntil(
-        sut.kafka,
-        sut.topic(Topics.dlq),
+      await sut.read(
+        Topics.dlq,
         (records) =>
           records.filter((r) => r.headers[DlqHeaders.consumer] === SUBMISSIONS_CONSUMER).length >= 2,
       )

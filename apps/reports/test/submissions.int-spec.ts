@@ -2,8 +2,7 @@ import request from 'supertest';
 import { createEvent, encodeKafkaMessage, EventTypes, submissionSubject, Topics } from '@ioc/contracts';
 import { qualifiedTable } from '@ioc/database';
 import { DlqHeaders } from '@ioc/messaging';
-import { readTopicUntil, waitFor } from '@ioc/testing';
-import type { Producer } from 'kafkajs';
+import { waitFor } from '@ioc/testing';
 import { type ReportsApp, startReportsApp } from './reports-app';
 
 jest.setTimeout(120_000);
@@ -30,16 +29,12 @@ function submission(externalId: string, overrides: Record<string, unknown> = {})
 
 describe('report submissions from other channels', () => {
   let sut: ReportsApp;
-  let producer: Producer;
 
   beforeAll(async () => {
     sut = await startReportsApp();
-    producer = sut.kafka.producer();
-    await producer.connect();
   });
 
   afterAll(async () => {
-    await producer?.disconnect();
     await sut?.close();
   });
 
@@ -54,8 +49,7 @@ describe('report submissions from other channels', () => {
     // Three sends: a redelivery of one event id, and a re-send of the same report under a new event id.
     const first = submission('HL-2026-0001');
     const resent = submission('HL-2026-0001');
-    const records = [first, first, resent].map((event) => encodeKafkaMessage(event, 'binary'));
-    await producer.send({ topic: sut.topic(Topics.reportsSubmissions), messages: records });
+    await sut.world.publish(Topics.reportsSubmissions, [first, first, resent]);
 
     const rows = await waitFor(async () => {
       const found = await reportsWithExternalId('HL-2026-0001');
@@ -74,13 +68,10 @@ describe('report submissions from other channels', () => {
     expect(mine[0].data).toMatchObject({ channel: 'hotline', externalId: 'HL-2026-0001' });
     for (const record of raw)
       for (const value of Object.values(REPORTER))
-        expect(record.value + JSON.stringify(record.headers)).not.toContain(value);
+        expect(String(record.value) + JSON.stringify(record.headers)).not.toContain(value);
 
     // Give the re-send time to be consumed: it is committed once a later message is applied.
-    await producer.send({
-      topic: sut.topic(Topics.reportsSubmissions),
-      messages: [encodeKafkaMessage(submission('HL-2026-0002'), 'binary')],
-    });
+    await sut.world.publish(Topics.reportsSubmissions, [submission('HL-2026-0002')]);
     await waitFor(async () => (await reportsWithExternalId('HL-2026-0002')).length === 1);
     expect(await reportsWithExternalId('HL-2026-0001')).toHaveLength(1);
     for (const value of Object.values(REPORTER)) expect(sut.logs.text()).not.toContain(value);
@@ -95,15 +86,12 @@ describe('report submissions from other channels', () => {
       submission('HL-BAD-2', { location: { lat: 21.9, lon: 105.1 } }),
       'binary',
     );
-    await producer.send({
-      topic: sut.topic(Topics.reportsSubmissions),
-      messages: [
-        unknownCategory,
-        outside,
-        { key: 'hotline:HL-BAD-3', value: Buffer.from('{"not":"an event"'), headers: {} },
-      ],
-    });
-    const letters = await readTopicUntil(sut.kafka, sut.topic(Topics.dlq), (records) => records.length >= 3);
+    await sut.world.publishRaw(Topics.reportsSubmissions, [
+      unknownCategory,
+      outside,
+      { key: 'hotline:HL-BAD-3', value: Buffer.from('{"not":"an event"'), headers: {} },
+    ]);
+    const letters = await sut.read(Topics.dlq, (records) => records.length >= 3);
     const reasons = letters.map((letter) => letter.headers[DlqHeaders.reason]);
     expect(reasons).toEqual(
       expect.arrayContaining([

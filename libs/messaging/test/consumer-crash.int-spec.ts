@@ -1,18 +1,10 @@
 import { Topics } from '@ioc/contracts';
 import { qualifiedTable } from '@ioc/database';
 import { EventProducer, type AfterCommitInfo } from '@ioc/messaging';
-import {
-  databaseUrl,
-  kafkaBrokers,
-  uniqueSchema,
-  uniqueSuffix,
-  waitFor,
-  provisionSuffixedTopics,
-} from '@ioc/testing';
-import type { Kafka } from 'kafkajs';
-import type { DataSource } from 'typeorm';
+import { databaseUrl, kafkaBrokers, waitFor } from '@ioc/testing';
 import { aDetection } from './fixtures/events';
-import { aDatabase, deleteTopics, dropDatabase, exited, runFixture, testKafka } from './fixtures/harness';
+import { exited, runFixture } from './fixtures/harness';
+import { useMessagingWorld } from './fixtures/messaging-world';
 
 // The project's testTimeout is a per-project option jest-circus does not read; set it for this file.
 jest.setTimeout(90_000);
@@ -31,31 +23,18 @@ function jsonLines<T>(output: string, key: string): T[] {
 }
 
 describe('consumer killed between its database commit and its offset commit', () => {
-  const schema = uniqueSchema('consumerkill');
-  const suffix = uniqueSuffix();
-  const group = `crash-${suffix}`;
-  let dataSource: DataSource;
-  let kafka: Kafka;
-  let topics: Record<string, string>;
-
-  beforeAll(async () => {
-    kafka = testKafka(kafkaBrokers());
-    [dataSource, topics] = await Promise.all([
-      aDatabase(schema, databaseUrl()),
-      provisionSuffixedTopics(suffix, { partitions: { [Topics.cameraDetections]: 3, [Topics.dlq]: 1 } }),
-    ]);
+  const world = useMessagingWorld({
+    schema: 'consumerkill',
+    partitions: { [Topics.cameraDetections]: 3, [Topics.dlq]: 1 },
   });
-
-  afterAll(async () => {
-    await dropDatabase(dataSource);
-    await deleteTopics(kafka, Object.values(topics));
-  });
+  const { kafka, schema } = world;
+  const group = `crash-${world.suffix}`;
 
   async function lagOfGroup(): Promise<bigint> {
     const admin = kafka.admin();
     await admin.connect();
     try {
-      const topic = topics[Topics.cameraDetections];
+      const topic = world.topic(Topics.cameraDetections);
       const [ends, [committed]] = await Promise.all([
         admin.fetchTopicOffsets(topic),
         admin.fetchOffsets({ groupId: group, topics: [topic] }),
@@ -75,7 +54,7 @@ describe('consumer killed between its database commit and its offset commit', ()
     try {
       const [committed] = await admin.fetchOffsets({
         groupId: group,
-        topics: [topics[Topics.cameraDetections]],
+        topics: [world.topic(Topics.cameraDetections)],
       });
       return BigInt(committed.partitions.find((p) => p.partition === partition)?.offset ?? '-1');
     } finally {
@@ -84,7 +63,7 @@ describe('consumer killed between its database commit and its offset commit', ()
   }
 
   it('applies every effect exactly once, redelivered and re-sent duplicates included', async () => {
-    const topic = topics[Topics.cameraDetections];
+    const topic = world.topic(Topics.cameraDetections);
     const events = Array.from({ length: CAMERAS * PER_CAMERA }, (_, i) =>
       aDetection(`cam-${i % CAMERAS}`, { seq: Math.floor(i / CAMERAS) + 1 }),
     );
@@ -104,7 +83,7 @@ describe('consumer killed between its database commit and its offset commit', ()
       KAFKA_BROKERS: kafkaBrokers().join(','),
       SCHEMA: schema,
       TOPIC: topic,
-      DLQ_TOPIC: topics[Topics.dlq],
+      DLQ_TOPIC: world.topic(Topics.dlq),
       GROUP: group,
       CHUNK: '40',
     };
@@ -126,13 +105,13 @@ describe('consumer killed between its database commit and its offset commit', ()
     expect(await exited(second)).toBe(0);
     const [totals] = jsonLines<{ applied: number; duplicates: number }>(second.output(), 'totals');
 
-    const counters: { camera_id: string; n: number }[] = await dataSource.query(
-      `SELECT camera_id, n FROM ${qualifiedTable(dataSource, 'counters')} ORDER BY camera_id`,
+    const counters: { camera_id: string; n: number }[] = await world.dataSource.query(
+      `SELECT camera_id, n FROM ${qualifiedTable(world.dataSource, 'counters')} ORDER BY camera_id`,
     );
     expect(counters).toHaveLength(CAMERAS);
     expect(counters.every(({ n }) => n === PER_CAMERA)).toBe(true);
-    const [{ rows, ids }] = await dataSource.query(
-      `SELECT count(*)::int AS rows, count(DISTINCT event_id)::int AS ids FROM ${qualifiedTable(dataSource, 'applied')}`,
+    const [{ rows, ids }] = await world.dataSource.query(
+      `SELECT count(*)::int AS rows, count(DISTINCT event_id)::int AS ids FROM ${qualifiedTable(world.dataSource, 'applied')}`,
     );
     expect({ rows, ids }).toEqual({ rows: events.length, ids: events.length });
 

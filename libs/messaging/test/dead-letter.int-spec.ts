@@ -4,26 +4,15 @@ import {
   BatchConsumerRunner,
   DeadLetterPublisher,
   DlqHeaders,
-  EventProducer,
   messagingMetrics,
   PoisonMessageError,
   type ConsumeContext,
   type OutboundRecord,
 } from '@ioc/messaging';
-import {
-  databaseUrl,
-  kafkaBrokers,
-  uniqueSchema,
-  uniqueSuffix,
-  waitFor,
-  readTopic,
-  provisionSuffixedTopics,
-  type TopicRecord,
-} from '@ioc/testing';
-import type { Kafka } from 'kafkajs';
-import type { DataSource } from 'typeorm';
+import { waitFor, readTopic, type TopicRecord } from '@ioc/testing';
 import { aDetection } from './fixtures/events';
-import { aDatabase, applyDetection, deleteTopics, dropDatabase, testKafka } from './fixtures/harness';
+import { useMessagingWorld } from './fixtures/messaging-world';
+import { applyDetection } from './fixtures/harness';
 
 // The project's testTimeout is a per-project option jest-circus does not read; set it for this file.
 jest.setTimeout(60_000);
@@ -37,34 +26,14 @@ class UnknownCameraError extends PoisonMessageError {
 const MAX_MESSAGE_BYTES = 4_096;
 
 describe('bad input goes to the dead-letter topic and the consumer moves on', () => {
-  const schema = uniqueSchema('dlq');
-  const suffix = uniqueSuffix();
-  const consumerName = `dlq-test-${suffix}`;
-  let dataSource: DataSource;
-  let kafka: Kafka;
-  let topics: Record<string, string>;
-  let producer: EventProducer;
-  let runner: BatchConsumerRunner;
-  let batchRunner: BatchConsumerRunner;
+  const world = useMessagingWorld({
+    schema: 'dlq',
+    partitions: { [Topics.cameraDetections]: 1, [Topics.dlq]: 1 },
+  });
+  const { kafka, schema } = world;
+  const consumerName = `dlq-test-${world.suffix}`;
+  const producer = world.producer();
   const flakyCalls: string[] = [];
-  const extraTopics: string[] = [];
-
-  beforeAll(async () => {
-    kafka = testKafka(kafkaBrokers());
-    [dataSource, topics] = await Promise.all([
-      aDatabase(schema, databaseUrl()),
-      provisionSuffixedTopics(suffix, { partitions: { [Topics.cameraDetections]: 1, [Topics.dlq]: 1 } }),
-    ]);
-    producer = EventProducer.create(kafka);
-  });
-
-  afterAll(async () => {
-    await batchRunner?.stop();
-    await runner?.stop();
-    await producer.disconnect();
-    await dropDatabase(dataSource);
-    await deleteTopics(kafka, [...Object.values(topics), ...extraTopics]);
-  });
 
   // Applies detections, except that a camera named cam-unknown is not registered and cam-flaky's first
   // two attempts hit a (simulated) transient fault: the connection reset by the peer.
@@ -81,7 +50,7 @@ describe('bad input goes to the dead-letter topic and the consumer moves on', ()
   function record(
     event: KnownIocEvent,
     value?: Buffer | null,
-    topic = topics[Topics.cameraDetections],
+    topic = world.topic(Topics.cameraDetections),
   ): OutboundRecord {
     const encoded = encodeKafkaMessage(event);
     return {
@@ -92,8 +61,8 @@ describe('bad input goes to the dead-letter topic and the consumer moves on', ()
   }
 
   async function counters(): Promise<Record<string, number>> {
-    const rows: { camera_id: string; n: number }[] = await dataSource.query(
-      `SELECT camera_id, n FROM ${qualifiedTable(dataSource, 'counters')}`,
+    const rows: { camera_id: string; n: number }[] = await world.dataSource.query(
+      `SELECT camera_id, n FROM ${qualifiedTable(world.dataSource, 'counters')}`,
     );
     return Object.fromEntries(rows.map(({ camera_id, n }) => [camera_id, n]));
   }
@@ -122,18 +91,19 @@ describe('bad input goes to the dead-letter topic and the consumer moves on', ()
     ];
     await producer.sendRecords(batch);
 
-    runner = new BatchConsumerRunner({
+    const runner = new BatchConsumerRunner({
       kafka,
-      dataSource,
+      dataSource: world.dataSource,
       groupId: consumerName,
       consumerName,
-      topics: [topics[Topics.cameraDetections]],
+      topics: [world.topic(Topics.cameraDetections)],
       handler,
-      dlq: new DeadLetterPublisher(producer, { topic: topics[Topics.dlq] }),
+      dlq: new DeadLetterPublisher(producer, { topic: world.topic(Topics.dlq) }),
       maxMessageBytes: MAX_MESSAGE_BYTES,
       retry: { initialMs: 20, maxMs: 100, maxAttempts: 5 },
       session: { sessionTimeout: 6_000, heartbeatInterval: 300, rebalanceTimeout: 6_000 },
     });
+    world.stopAtTearDown(runner);
     await runner.start();
     await waitFor(async () => (await counters())['cam-flaky'] === 1, {
       what: 'the events after the bad ones',
@@ -149,7 +119,7 @@ describe('bad input goes to the dead-letter topic and the consumer moves on', ()
     expect(await counters()).toEqual({ 'cam-a': 1, 'cam-b': 1, 'cam-flaky': 1, 'cam-c': 1 });
     expect(flakyCalls).toHaveLength(3);
 
-    const letters = await readTopic(topics[Topics.dlq]);
+    const letters = await readTopic(world.topic(Topics.dlq));
     const byReason = (reason: string) => letters.filter((l) => l.headers[DlqHeaders.reason] === reason);
     expect(letters.map((l) => [l.headers[DlqHeaders.reason], l.headers[DlqHeaders.sourceOffset]])).toEqual([
       ['schema.invalid', '1'],
@@ -169,7 +139,7 @@ describe('bad input goes to the dead-letter topic and the consumer moves on', ()
       expect(letter.headers).toMatchObject({
         ...original.headers,
         [DlqHeaders.consumer]: consumerName,
-        [DlqHeaders.sourceTopic]: topics[Topics.cameraDetections],
+        [DlqHeaders.sourceTopic]: world.topic(Topics.cameraDetections),
         [DlqHeaders.sourcePartition]: '0',
       });
       expect(Number.isNaN(Date.parse(letter.headers[DlqHeaders.at]))).toBe(false);
@@ -181,8 +151,8 @@ describe('bad input goes to the dead-letter topic and the consumer moves on', ()
     expect(byReason('schema.invalid')[0].headers[DlqHeaders.detail]).toMatch(/confidence/);
 
     // Decodable rejections are in the inbox as dead-lettered, so their redelivery was skipped.
-    const inbox: { event_id: string; outcome: string }[] = await dataSource.query(
-      `SELECT event_id, outcome FROM ${qualifiedTable(dataSource, 'inbox')} WHERE outcome = 'dead-lettered' ORDER BY event_id`,
+    const inbox: { event_id: string; outcome: string }[] = await world.dataSource.query(
+      `SELECT event_id, outcome FROM ${qualifiedTable(world.dataSource, 'inbox')} WHERE outcome = 'dead-lettered' ORDER BY event_id`,
     );
     expect(inbox.map((row) => row.event_id).sort()).toEqual(
       [schemaInvalid.headers.ce_id, unknownCamera.headers.ce_id].sort(),
@@ -202,11 +172,7 @@ describe('bad input goes to the dead-letter topic and the consumer moves on', ()
   });
 
   it('isolates a poison event of a batch handler, applying the rest of the chunk once', async () => {
-    const own = await provisionSuffixedTopics(`${suffix}_batch`, {
-      partitions: { [Topics.cameraDetections]: 1 },
-    });
-    const topic = own[Topics.cameraDetections];
-    extraTopics.push(topic);
+    const topic = await world.ownTopic('batch');
     const group = `${consumerName}-batch`;
     const calls: number[] = [];
     await producer.sendRecords([
@@ -215,9 +181,9 @@ describe('bad input goes to the dead-letter topic and the consumer moves on', ()
       record(aDetection('cam-y'), undefined, topic),
     ]);
 
-    batchRunner = new BatchConsumerRunner({
+    const batchRunner = new BatchConsumerRunner({
       kafka,
-      dataSource,
+      dataSource: world.dataSource,
       groupId: group,
       consumerName: group,
       topics: [topic],
@@ -233,19 +199,21 @@ describe('bad input goes to the dead-letter topic and the consumer moves on', ()
           [cameras],
         );
       },
-      dlq: new DeadLetterPublisher(producer, { topic: topics[Topics.dlq] }),
+      dlq: new DeadLetterPublisher(producer, { topic: world.topic(Topics.dlq) }),
       session: { sessionTimeout: 6_000, heartbeatInterval: 300, rebalanceTimeout: 6_000 },
     });
+    world.stopAtTearDown(batchRunner);
     await batchRunner.start();
     await waitFor(async () => (await counters())['cam-y'] === 1, { what: 'the batch consumer to catch up' });
     await waitFor(
-      async () => (await readTopic(topics[Topics.dlq])).some((l) => l.headers[DlqHeaders.consumer] === group),
+      async () =>
+        (await readTopic(world.topic(Topics.dlq))).some((l) => l.headers[DlqHeaders.consumer] === group),
       { what: "the batch consumer's dead letter" },
     );
 
     expect(await counters()).toMatchObject({ 'cam-x': 1, 'cam-y': 1 });
     expect(await counters()).not.toHaveProperty('cam-unknown');
-    const letters = (await readTopic(topics[Topics.dlq])).filter(
+    const letters = (await readTopic(world.topic(Topics.dlq))).filter(
       (l) => l.headers[DlqHeaders.consumer] === group,
     );
     expect(letters.filter((l) => l.headers[DlqHeaders.reason] === 'CAMERA.UNKNOWN')).toHaveLength(1);

@@ -3,24 +3,15 @@ import { qualifiedTable } from '@ioc/database';
 import {
   BatchConsumerRunner,
   DeadLetterPublisher,
-  EventProducer,
   InboxPruner,
   messagingMetrics,
   type ConsumeContext,
 } from '@ioc/messaging';
-import {
-  databaseUrl,
-  kafkaBrokers,
-  uniqueSchema,
-  uniqueSuffix,
-  waitFor,
-  provisionSuffixedTopics,
-} from '@ioc/testing';
-import type { Kafka } from 'kafkajs';
+import { databaseUrl, waitFor } from '@ioc/testing';
 import { Client } from 'pg';
-import type { DataSource } from 'typeorm';
+import { useMessagingWorld } from './fixtures/messaging-world';
 import { aDetection } from './fixtures/events';
-import { aDatabase, applyDetection, deleteTopics, dropDatabase, testKafka } from './fixtures/harness';
+import { applyDetection } from './fixtures/harness';
 
 // The project's testTimeout is a per-project option jest-circus does not read; set it for this file.
 jest.setTimeout(60_000);
@@ -28,39 +19,22 @@ jest.setTimeout(60_000);
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 describe(InboxPruner.name, () => {
-  const schema = uniqueSchema('pruner');
-  const suffix = uniqueSuffix();
-  let dataSource: DataSource;
-  let kafka: Kafka;
-  let topics: Record<string, string>;
-  let producer: EventProducer;
-  const stoppables: { stop(): Promise<void> }[] = [];
-
-  beforeAll(async () => {
-    kafka = testKafka(kafkaBrokers());
-    [dataSource, topics] = await Promise.all([
-      aDatabase(schema, databaseUrl()),
-      provisionSuffixedTopics(suffix, { partitions: { [Topics.cameraDetections]: 1, [Topics.dlq]: 1 } }),
-    ]);
-    producer = EventProducer.create(kafka);
+  const world = useMessagingWorld({
+    schema: 'pruner',
+    partitions: { [Topics.cameraDetections]: 1, [Topics.dlq]: 1 },
   });
+  const { kafka, schema, suffix } = world;
+  const producer = world.producer();
 
   beforeEach(async () => {
-    await dataSource.query(`TRUNCATE ${qualifiedTable(dataSource, 'inbox')}`);
+    await world.dataSource.query(`TRUNCATE ${qualifiedTable(world.dataSource, 'inbox')}`);
   });
 
-  afterAll(async () => {
-    for (const stoppable of stoppables) await stoppable.stop();
-    await producer.disconnect();
-    await dropDatabase(dataSource);
-    await deleteTopics(kafka, Object.values(topics));
-  });
-
-  const inbox = () => qualifiedTable(dataSource, 'inbox');
+  const inbox = () => qualifiedTable(world.dataSource, 'inbox');
 
   /** Inbox rows processed `ageMs` ago, ids `${prefix}-0` … */
   async function seed(prefix: string, count: number, ageMs: number, consumer = 'seeded'): Promise<void> {
-    await dataSource.query(
+    await world.dataSource.query(
       `INSERT INTO ${inbox()} (consumer, event_id, outcome, processed_at)
        SELECT $1, $2 || '-' || i, 'applied', now() - $3::bigint * interval '1 millisecond'
        FROM generate_series(0, $4 - 1) AS i`,
@@ -69,7 +43,7 @@ describe(InboxPruner.name, () => {
   }
 
   async function ids(): Promise<string[]> {
-    const rows: { event_id: string }[] = await dataSource.query(
+    const rows: { event_id: string }[] = await world.dataSource.query(
       `SELECT event_id FROM ${inbox()} ORDER BY event_id`,
     );
     return rows.map((row) => row.event_id);
@@ -81,8 +55,13 @@ describe(InboxPruner.name, () => {
   }
 
   function aPruner(batchSize: number, intervalMs?: number): InboxPruner {
-    const pruner = new InboxPruner({ dataSource, retentionMs: DAY_MS, batchSize, intervalMs });
-    stoppables.push(pruner);
+    const pruner = new InboxPruner({
+      dataSource: world.dataSource,
+      retentionMs: DAY_MS,
+      batchSize,
+      intervalMs,
+    });
+    world.stopAtTearDown(pruner);
     return pruner;
   }
 
@@ -123,7 +102,7 @@ describe(InboxPruner.name, () => {
       const first = aPruner(10).pruneOnce();
       await waitFor(
         async () => {
-          const rows: unknown[] = await dataSource.query(
+          const rows: unknown[] = await world.dataSource.query(
             `SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'DELETE FROM %' || $1 || '%'`,
             [schema],
           );
@@ -146,11 +125,13 @@ describe(InboxPruner.name, () => {
 
   it('still recognises a redelivered recent event after pruning', async () => {
     const consumerName = `pruner-test-${suffix}`;
-    const topic = topics[Topics.cameraDetections];
+    const topic = world.topic(Topics.cameraDetections);
     const counters = async () =>
       Object.fromEntries(
         (
-          (await dataSource.query(`SELECT camera_id, n FROM ${qualifiedTable(dataSource, 'counters')}`)) as {
+          (await world.dataSource.query(
+            `SELECT camera_id, n FROM ${qualifiedTable(world.dataSource, 'counters')}`,
+          )) as {
             camera_id: string;
             n: number;
           }[]
@@ -158,16 +139,16 @@ describe(InboxPruner.name, () => {
       );
     const runner = new BatchConsumerRunner({
       kafka,
-      dataSource,
+      dataSource: world.dataSource,
       groupId: consumerName,
       consumerName,
       topics: [topic],
       handler: (event: KnownIocEvent, context: ConsumeContext) =>
         applyDetection(context.manager, schema, event),
-      dlq: new DeadLetterPublisher(producer, { topic: topics[Topics.dlq] }),
+      dlq: new DeadLetterPublisher(producer, { topic: world.topic(Topics.dlq) }),
       session: { sessionTimeout: 6_000, heartbeatInterval: 300, rebalanceTimeout: 6_000 },
     });
-    stoppables.push(runner);
+    world.stopAtTearDown(runner);
     const recent = aDetection('cam-recent');
     await producer.sendRecords([{ topic, ...encodeKafkaMessage(recent) }]);
     await runner.start();

@@ -10,39 +10,28 @@ import {
   MessagingOutboxInbox1795305600000,
   Outbox,
 } from '@ioc/messaging';
-import {
-  databaseUrl,
-  kafkaBrokers,
-  uniqueSchema,
-  uniqueSuffix,
-  waitFor,
-  readTopic,
-  provisionSuffixedTopics,
-} from '@ioc/testing';
+import { databaseUrl, kafkaBrokers, waitFor, readTopic } from '@ioc/testing';
 import { Test, type TestingModule } from '@nestjs/testing';
-import type { Kafka } from 'kafkajs';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
-import { Client, escapeIdentifier } from 'pg';
 import { DataSource } from 'typeorm';
+import { useMessagingWorld } from './fixtures/messaging-world';
 import { aDetection } from './fixtures/events';
-import { applyDetection, deleteTopics, TestEffects1795305600001, testKafka } from './fixtures/harness';
+import { applyDetection, TestEffects1795305600001 } from './fixtures/harness';
 
 // The project's testTimeout is a per-project option jest-circus does not read; set it for this file.
 jest.setTimeout(60_000);
 
 describe(MessagingModule.name, () => {
-  const schema = uniqueSchema('module');
-  const suffix = uniqueSuffix();
-  let kafka: Kafka;
-  let topics: Record<string, string>;
+  const world = useMessagingWorld({
+    schema: 'module',
+    migrate: false,
+    partitions: { [Topics.cameraDetections]: 2, [Topics.dlq]: 1 },
+  });
+  const { schema, suffix } = world;
   let app: TestingModule;
   let dataSource: DataSource;
 
   beforeAll(async () => {
-    kafka = testKafka(kafkaBrokers());
-    topics = await provisionSuffixedTopics(suffix, {
-      partitions: { [Topics.cameraDetections]: 2, [Topics.dlq]: 1 },
-    });
     app = await Test.createTestingModule({
       imports: [
         DatabaseModule.forRoot({
@@ -68,21 +57,13 @@ describe(MessagingModule.name, () => {
         }),
       ],
     }).compile();
+    world.stopAtTearDown({ stop: () => app.close() });
     await app.init();
     dataSource = app.get(DataSource);
   });
 
-  afterAll(async () => {
-    await app?.close();
-    const cleanup = new Client({ connectionString: databaseUrl() });
-    await cleanup.connect();
-    await cleanup.query(`DROP SCHEMA IF EXISTS ${escapeIdentifier(schema)} CASCADE`);
-    await cleanup.end();
-    await deleteTopics(kafka, Object.values(topics));
-  });
-
   it('migrates at start, relays the outbox, runs consumers from the factory and closes everything', async () => {
-    const topic = topics[Topics.cameraDetections];
+    const topic = world.topic(Topics.cameraDetections);
     const event = aDetection('cam-module');
     await dataSource.transaction((manager) => app.get(Outbox).enqueue(manager, topic, [event]));
 

@@ -3,26 +3,16 @@ import { qualifiedTable } from '@ioc/database';
 import {
   BatchConsumerRunner,
   DeadLetterPublisher,
-  EventProducer,
   Outbox,
   OutboxRelay,
   RecordSender,
   type OutboundRecord,
   type RetryOptions,
 } from '@ioc/messaging';
-import {
-  databaseUrl,
-  kafkaBrokers,
-  uniqueSchema,
-  uniqueSuffix,
-  waitFor,
-  readTopic,
-  provisionSuffixedTopics,
-} from '@ioc/testing';
-import type { Kafka } from 'kafkajs';
-import type { DataSource } from 'typeorm';
+import { waitFor, readTopic } from '@ioc/testing';
+import { useMessagingWorld } from './fixtures/messaging-world';
 import { aDetection } from './fixtures/events';
-import { aDatabase, applyDetection, deleteTopics, dropDatabase, testKafka } from './fixtures/harness';
+import { applyDetection } from './fixtures/harness';
 
 // The project's testTimeout is a per-project option jest-circus does not read; set it for this file.
 jest.setTimeout(60_000);
@@ -31,39 +21,16 @@ const session = { sessionTimeout: 6_000, heartbeatInterval: 300, rebalanceTimeou
 const retry: RetryOptions = { initialMs: 50, maxMs: 500, maxAttempts: 5 };
 
 describe('transactional outbox', () => {
-  const schema = uniqueSchema('outbox');
-  const suffix = uniqueSuffix();
+  const world = useMessagingWorld({
+    schema: 'outbox',
+    partitions: { [Topics.cameraDetections]: 4, [Topics.dlq]: 1 },
+  });
+  const { kafka, schema, suffix } = world;
   const outbox = new Outbox();
-  let dataSource: DataSource;
-  let kafka: Kafka;
-  let topics: Record<string, string>;
-  const stoppables: { stop(): Promise<void> }[] = [];
-  const producers: EventProducer[] = [];
-
-  beforeAll(async () => {
-    kafka = testKafka(kafkaBrokers());
-    [dataSource, topics] = await Promise.all([
-      aDatabase(schema, databaseUrl()),
-      provisionSuffixedTopics(suffix, { partitions: { [Topics.cameraDetections]: 4, [Topics.dlq]: 1 } }),
-    ]);
-  });
-
-  afterAll(async () => {
-    await Promise.all(stoppables.map((s) => s.stop()));
-    await Promise.all(producers.map((p) => p.disconnect()));
-    await dropDatabase(dataSource);
-    await deleteTopics(kafka, Object.values(topics));
-  });
-
-  function aProducer(): EventProducer {
-    const producer = EventProducer.create(kafka);
-    producers.push(producer);
-    return producer;
-  }
 
   async function count(table: string, where = 'true'): Promise<number> {
-    const [{ n }] = await dataSource.query(
-      `SELECT count(*)::int AS n FROM ${qualifiedTable(dataSource, table)} WHERE ${where}`,
+    const [{ n }] = await world.dataSource.query(
+      `SELECT count(*)::int AS n FROM ${qualifiedTable(world.dataSource, table)} WHERE ${where}`,
     );
     return n as number;
   }
@@ -72,14 +39,14 @@ describe('transactional outbox', () => {
     const committed = aDetection('cam-commit');
     const rolledBack = aDetection('cam-rollback');
 
-    await dataSource.transaction(async (manager) => {
+    await world.dataSource.transaction(async (manager) => {
       await manager.query(`INSERT INTO ${qualifiedTable(manager, 'widgets')} (id) VALUES ('w-commit')`);
-      await outbox.enqueue(manager, topics[Topics.cameraDetections], [committed]);
+      await outbox.enqueue(manager, world.topic(Topics.cameraDetections), [committed]);
     });
     await expect(
-      dataSource.transaction(async (manager) => {
+      world.dataSource.transaction(async (manager) => {
         await manager.query(`INSERT INTO ${qualifiedTable(manager, 'widgets')} (id) VALUES ('w-rollback')`);
-        await outbox.enqueue(manager, topics[Topics.cameraDetections], [rolledBack]);
+        await outbox.enqueue(manager, world.topic(Topics.cameraDetections), [rolledBack]);
         throw new Error('the service rule failed after the write');
       }),
     ).rejects.toThrow('the service rule failed');
@@ -90,11 +57,15 @@ describe('transactional outbox', () => {
     expect(await count('outbox', `event_id = '${rolledBack.id}'`)).toBe(0);
 
     // Published by a relay, the row leaves the outbox and the event is on Kafka.
-    const relay = new OutboxRelay({ dataSource, sender: aProducer(), pollIntervalMs: 200 });
-    stoppables.push(relay);
+    const relay = new OutboxRelay({
+      dataSource: world.dataSource,
+      sender: world.producer(),
+      pollIntervalMs: 200,
+    });
+    world.stopAtTearDown(relay);
     await relay.start();
     await waitFor(async () => (await count('outbox')) === 0, { what: 'the outbox to drain' });
-    const records = await readTopic(topics[Topics.cameraDetections]);
+    const records = await readTopic(world.topic(Topics.cameraDetections));
     expect(records.map((r) => r.headers.ce_id)).toEqual([committed.id]);
     expect(records[0]).toMatchObject({ key: 'cam-commit', headers: { ce_subject: 'cam-commit' } });
     await relay.stop();
@@ -105,20 +76,26 @@ describe('transactional outbox', () => {
     const perCamera = 25;
     const next = new Map(cameras.map((camera) => [camera, 1]));
     const relays = [1, 2].map(
-      () => new OutboxRelay({ dataSource, sender: aProducer(), batchSize: 50, pollIntervalMs: 200 }),
+      () =>
+        new OutboxRelay({
+          dataSource: world.dataSource,
+          sender: world.producer(),
+          batchSize: 50,
+          pollIntervalMs: 200,
+        }),
     );
-    stoppables.push(...relays);
+    world.stopAtTearDown(...relays);
     await Promise.all(relays.map((relay) => relay.start()));
 
-    const dlq = new DeadLetterPublisher(aProducer(), { topic: topics[Topics.dlq] });
+    const dlq = new DeadLetterPublisher(world.producer(), { topic: world.topic(Topics.dlq) });
     const runners = [1, 2].map(
       () =>
         new BatchConsumerRunner({
           kafka,
-          dataSource,
+          dataSource: world.dataSource,
           groupId: `order-${suffix}`,
           consumerName: 'order-test',
-          topics: [topics[Topics.cameraDetections]],
+          topics: [world.topic(Topics.cameraDetections)],
           handler: (event, { manager }) => applyDetection(manager, schema, event),
           dlq,
           retry,
@@ -126,7 +103,7 @@ describe('transactional outbox', () => {
           maxMessagesPerTransaction: 37,
         }),
     );
-    stoppables.push(...runners);
+    world.stopAtTearDown(...runners);
     await runners[0].start();
 
     // Transactions of 20 events, cameras interleaved at random, each camera's events in sequence; the
@@ -143,8 +120,8 @@ describe('transactional outbox', () => {
         events.push(aDetection(camera, { seq }));
         remaining -= 1;
       }
-      await dataSource.transaction((manager) =>
-        outbox.enqueue(manager, topics[Topics.cameraDetections], events),
+      await world.dataSource.transaction((manager) =>
+        outbox.enqueue(manager, world.topic(Topics.cameraDetections), events),
       );
       transactions += 1;
       if (transactions === 10) await runners[1].start();
@@ -156,8 +133,8 @@ describe('transactional outbox', () => {
       timeoutMs: 60_000,
     });
 
-    const applied: { camera_id: string; seq: number }[] = await dataSource.query(
-      `SELECT camera_id, seq FROM ${qualifiedTable(dataSource, 'applied')} WHERE seq IS NOT NULL ORDER BY position`,
+    const applied: { camera_id: string; seq: number }[] = await world.dataSource.query(
+      `SELECT camera_id, seq FROM ${qualifiedTable(world.dataSource, 'applied')} WHERE seq IS NOT NULL ORDER BY position`,
     );
     const seen = new Map<string, number[]>();
     for (const { camera_id, seq } of applied) seen.set(camera_id, [...(seen.get(camera_id) ?? []), seq]);
@@ -169,8 +146,8 @@ describe('transactional outbox', () => {
   });
 
   it('keeps a batch whose publication failed and publishes it on the next round', async () => {
-    const topic = topics[Topics.cameraDetections];
-    const producer = aProducer();
+    const topic = world.topic(Topics.cameraDetections);
+    const producer = world.producer();
     const attempts: number[] = [];
     const flaky = new (class extends RecordSender {
       async sendRecords(records: readonly OutboundRecord[]): Promise<void> {
@@ -180,10 +157,10 @@ describe('transactional outbox', () => {
       }
     })();
     const events = ['cam-f1', 'cam-f2', 'cam-f3'].map((camera) => aDetection(camera));
-    await dataSource.transaction((manager) => outbox.enqueue(manager, topic, events));
+    await world.dataSource.transaction((manager) => outbox.enqueue(manager, topic, events));
 
-    const relay = new OutboxRelay({ dataSource, sender: flaky, pollIntervalMs: 50 });
-    stoppables.push(relay);
+    const relay = new OutboxRelay({ dataSource: world.dataSource, sender: flaky, pollIntervalMs: 50 });
+    world.stopAtTearDown(relay);
     await relay.start();
     await waitFor(async () => (await count('outbox')) === 0, { what: 'the relay to recover' });
     await relay.stop();

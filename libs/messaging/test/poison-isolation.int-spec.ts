@@ -4,26 +4,16 @@ import {
   BatchConsumerRunner,
   DeadLetterPublisher,
   DlqHeaders,
-  EventProducer,
   KafkaReadiness,
   messagingMetrics,
   type BatchConsumerRunnerOptions,
   type ConsumeContext,
   type OutboundRecord,
 } from '@ioc/messaging';
-import {
-  databaseUrl,
-  kafkaBrokers,
-  uniqueSchema,
-  uniqueSuffix,
-  waitFor,
-  readTopic,
-  provisionSuffixedTopics,
-} from '@ioc/testing';
-import type { Kafka } from 'kafkajs';
-import type { DataSource } from 'typeorm';
+import { waitFor, readTopic } from '@ioc/testing';
+import { useMessagingWorld } from './fixtures/messaging-world';
 import { aDetection } from './fixtures/events';
-import { aDatabase, applyDetection, deleteTopics, dropDatabase, testKafka } from './fixtures/harness';
+import { applyDetection } from './fixtures/harness';
 
 // The project's testTimeout is a per-project option jest-circus does not read; set it for this file.
 jest.setTimeout(90_000);
@@ -36,48 +26,18 @@ const SESSION = { sessionTimeout: 6_000, heartbeatInterval: 300, rebalanceTimeou
  * a transient fault is retried without committing, and shows in readiness while it lasts.
  */
 describe('a failing message is isolated from its chunk; a transient fault is retried', () => {
-  const schema = uniqueSchema('poison');
-  const suffix = uniqueSuffix();
-  let dataSource: DataSource;
-  let kafka: Kafka;
-  let producer: EventProducer;
-  let dlqTopic: string;
-  const topics: string[] = [];
-  const runners: BatchConsumerRunner[] = [];
+  const world = useMessagingWorld({ schema: 'poison', partitions: { [Topics.dlq]: 1 } });
+  const { kafka, schema, suffix } = world;
+  const producer = world.producer();
 
   beforeAll(async () => {
-    kafka = testKafka(kafkaBrokers());
-    let provisioned: Record<string, string>;
-    [dataSource, provisioned] = await Promise.all([
-      aDatabase(schema, databaseUrl()),
-      provisionSuffixedTopics(suffix, { partitions: { [Topics.dlq]: 1 } }),
-    ]);
-    dlqTopic = provisioned[Topics.dlq];
-    topics.push(dlqTopic);
     // A column a message can break in two deterministic ways: too long (22001), or refused by a CHECK (23514).
-    await dataSource.query(
-      `CREATE TABLE ${qualifiedTable(dataSource, 'notes')} (
+    await world.dataSource.query(
+      `CREATE TABLE ${qualifiedTable(world.dataSource, 'notes')} (
          event_id text PRIMARY KEY,
          note varchar(16) NOT NULL CHECK (note <> 'forbidden'))`,
     );
-    producer = EventProducer.create(kafka);
   });
-
-  afterAll(async () => {
-    for (const runner of runners) await runner.stop();
-    await producer.disconnect();
-    await dropDatabase(dataSource);
-    await deleteTopics(kafka, topics);
-  });
-
-  /** A one-partition detections topic and group of this test's own. */
-  async function ownTopic(name: string): Promise<string> {
-    const own = await provisionSuffixedTopics(`${suffix}_${name}`, {
-      partitions: { [Topics.cameraDetections]: 1 },
-    });
-    topics.push(own[Topics.cameraDetections]);
-    return own[Topics.cameraDetections];
-  }
 
   function startRunner(
     name: string,
@@ -86,16 +46,16 @@ describe('a failing message is isolated from its chunk; a transient fault is ret
   ): Promise<BatchConsumerRunner> {
     const runner = new BatchConsumerRunner({
       kafka,
-      dataSource,
+      dataSource: world.dataSource,
       groupId: `${name}-${suffix}`,
       consumerName: `${name}-${suffix}`,
       topics: [topic],
-      dlq: new DeadLetterPublisher(producer, { topic: dlqTopic }),
+      dlq: new DeadLetterPublisher(producer, { topic: world.topic(Topics.dlq) }),
       retry: { initialMs: 20, maxMs: 100, maxAttempts: 5 },
       session: SESSION,
       ...options,
     });
-    runners.push(runner);
+    world.stopAtTearDown(runner);
     return runner.start().then(() => runner);
   }
 
@@ -103,18 +63,20 @@ describe('a failing message is isolated from its chunk; a transient fault is ret
     events.map((event) => ({ topic, ...encodeKafkaMessage(event) }));
 
   async function appliedIds(): Promise<string[]> {
-    const rows: { event_id: string }[] = await dataSource.query(
-      `SELECT event_id FROM ${qualifiedTable(dataSource, 'applied')} ORDER BY position`,
+    const rows: { event_id: string }[] = await world.dataSource.query(
+      `SELECT event_id FROM ${qualifiedTable(world.dataSource, 'applied')} ORDER BY position`,
     );
     return rows.map((row) => row.event_id);
   }
 
   async function lettersOf(consumer: string) {
-    return (await readTopic(dlqTopic)).filter((l) => l.headers[DlqHeaders.consumer] === consumer);
+    return (await readTopic(world.topic(Topics.dlq))).filter(
+      (l) => l.headers[DlqHeaders.consumer] === consumer,
+    );
   }
 
   it('dead-letters the messages a Postgres data or integrity error refuses, and applies the rest of the chunk once', async () => {
-    const topic = await ownTopic('sql');
+    const topic = await world.ownTopic('sql');
     const note = (text: string) => aDetection('cam-note', { attributes: { note: text } });
     const events = [
       note('first'),
@@ -168,8 +130,8 @@ describe('a failing message is isolated from its chunk; a transient fault is ret
     });
     expect(await appliedIds()).toEqual([events[0].id, events[2].id, events[4].id, after.id]);
     expect(await lettersOf(consumer)).toHaveLength(2);
-    const inbox: { event_id: string; outcome: string }[] = await dataSource.query(
-      `SELECT event_id, outcome FROM ${qualifiedTable(dataSource, 'inbox')} WHERE consumer = $1`,
+    const inbox: { event_id: string; outcome: string }[] = await world.dataSource.query(
+      `SELECT event_id, outcome FROM ${qualifiedTable(world.dataSource, 'inbox')} WHERE consumer = $1`,
       [consumer],
     );
     expect(Object.fromEntries(inbox.map((row) => [row.event_id, row.outcome]))).toEqual({
@@ -185,7 +147,7 @@ describe('a failing message is isolated from its chunk; a transient fault is ret
   });
 
   it('dead-letters a message whose handler always throws, after it failed again on its own', async () => {
-    const topic = await ownTopic('bug');
+    const topic = await world.ownTopic('bug');
     const events = Array.from({ length: 7 }, (_, i) => aDetection(i === 4 ? 'cam-bug' : `cam-${i}`));
     await producer.sendRecords(records(topic, events));
     const bugCalls: number[] = [];
@@ -225,7 +187,7 @@ describe('a failing message is isolated from its chunk; a transient fault is ret
   });
 
   it('retries a transient fault without committing, is not ready while it lasts too long, then applies once', async () => {
-    const topic = await ownTopic('outage');
+    const topic = await world.ownTopic('outage');
     const consumer = `outage-${suffix}`;
     let outage = true;
     let attempts = 0;

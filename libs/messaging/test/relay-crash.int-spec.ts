@@ -1,19 +1,9 @@
-import { Topics } from '@ioc/contracts';
 import { qualifiedTable } from '@ioc/database';
 import { EventProducer, Outbox, OutboxRelay } from '@ioc/messaging';
-import {
-  databaseUrl,
-  kafkaBrokers,
-  uniqueSchema,
-  uniqueSuffix,
-  waitFor,
-  readTopic,
-  provisionSuffixedTopics,
-} from '@ioc/testing';
-import type { Kafka } from 'kafkajs';
-import type { DataSource } from 'typeorm';
+import { databaseUrl, kafkaBrokers, waitFor, readTopic } from '@ioc/testing';
+import { useMessagingWorld } from './fixtures/messaging-world';
 import { aDetection } from './fixtures/events';
-import { aDatabase, deleteTopics, dropDatabase, exited, runFixture, testKafka } from './fixtures/harness';
+import { exited, runFixture } from './fixtures/harness';
 
 // The project's testTimeout is a per-project option jest-circus does not read; set it for this file.
 jest.setTimeout(90_000);
@@ -24,24 +14,12 @@ const BATCH = 500;
 const KILL_AFTER_BATCHES = 3;
 
 describe('outbox relay killed with SIGKILL', () => {
-  const schema = uniqueSchema('relaykill');
-  let dataSource: DataSource;
-  let kafka: Kafka;
-  const topics: string[] = [];
-
-  beforeAll(async () => {
-    kafka = testKafka(kafkaBrokers());
-    dataSource = await aDatabase(schema, databaseUrl());
-  });
-
-  afterAll(async () => {
-    await dropDatabase(dataSource);
-    if (topics.length > 0) await deleteTopics(kafka, topics);
-  });
+  const world = useMessagingWorld({ schema: 'relaykill' });
+  const { kafka, schema } = world;
 
   async function outboxRows(): Promise<number> {
-    const [{ n }] = await dataSource.query(
-      `SELECT count(*)::int AS n FROM ${qualifiedTable(dataSource, 'outbox')}`,
+    const [{ n }] = await world.dataSource.query(
+      `SELECT count(*)::int AS n FROM ${qualifiedTable(world.dataSource, 'outbox')}`,
     );
     return n as number;
   }
@@ -50,14 +28,11 @@ describe('outbox relay killed with SIGKILL', () => {
     ['after the broker acknowledged a batch, before its delete committed', 'acked'],
     ['while a batch is being sent, before its acknowledgement', 'in-flight'],
   ])('loses nothing when killed %s', async (_when, mode) => {
-    const topic = (
-      await provisionSuffixedTopics(uniqueSuffix(), { partitions: { [Topics.cameraDetections]: 3 } })
-    )[Topics.cameraDetections];
-    topics.push(topic);
+    const topic = await world.ownTopic(mode, 3);
     const events = Array.from({ length: EVENTS }, (_, i) =>
       aDetection(`cam-${i % CAMERAS}`, { seq: Math.floor(i / CAMERAS) + 1 }),
     );
-    await dataSource.transaction((manager) => new Outbox().enqueue(manager, topic, events));
+    await world.dataSource.transaction((manager) => new Outbox().enqueue(manager, topic, events));
 
     const child = runFixture('relay.fixture.ts', {
       DATABASE_URL: databaseUrl(),
@@ -72,7 +47,7 @@ describe('outbox relay killed with SIGKILL', () => {
     expect(await outboxRows()).toBe(EVENTS - (KILL_AFTER_BATCHES - 1) * BATCH);
 
     const producer = EventProducer.create(kafka);
-    const relay = new OutboxRelay({ dataSource, sender: producer, batchSize: BATCH });
+    const relay = new OutboxRelay({ dataSource: world.dataSource, sender: producer, batchSize: BATCH });
     await relay.start();
     try {
       await waitFor(async () => (await outboxRows()) === 0, { what: 'the new relay to drain the outbox' });

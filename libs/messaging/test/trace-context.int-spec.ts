@@ -3,23 +3,13 @@ import {
   BatchConsumerRunner,
   type BatchConsumerRunnerOptions,
   DeadLetterPublisher,
-  EventProducer,
   type MessagingLogger,
   PoisonMessageError,
 } from '@ioc/messaging';
 import { currentCorrelationId, currentTraceparent, parseTraceparent } from '@ioc/observability';
-import {
-  databaseUrl,
-  kafkaBrokers,
-  uniqueSchema,
-  uniqueSuffix,
-  waitFor,
-  provisionSuffixedTopics,
-} from '@ioc/testing';
-import type { Kafka } from 'kafkajs';
-import type { DataSource } from 'typeorm';
+import { waitFor } from '@ioc/testing';
+import { useMessagingWorld } from './fixtures/messaging-world';
 import { aDetection } from './fixtures/events';
-import { aDatabase, deleteTopics, dropDatabase, testKafka } from './fixtures/harness';
 
 jest.setTimeout(90_000);
 
@@ -39,14 +29,9 @@ interface Seen {
  * carry them; a set-wise call runs in its events' flow when they share one, else in a new one it logs.
  */
 describe('a consumer handles each event in the flow the event carries', () => {
-  const schema = uniqueSchema('trace');
-  const suffix = uniqueSuffix();
-  let dataSource: DataSource;
-  let kafka: Kafka;
-  let producer: EventProducer;
-  let dlqTopic: string;
-  const topics: string[] = [];
-  const runners: BatchConsumerRunner[] = [];
+  const world = useMessagingWorld({ schema: 'trace', partitions: { [Topics.dlq]: 1 } });
+  const { kafka, suffix } = world;
+  const producer = world.producer();
   const lines: { level: string; fields: Record<string, unknown>; message: string }[] = [];
   const logger: MessagingLogger = {
     debug: (fields, message) => lines.push({ level: 'debug', fields, message }),
@@ -55,32 +40,9 @@ describe('a consumer handles each event in the flow the event carries', () => {
     error: (fields, message) => lines.push({ level: 'error', fields, message }),
   };
 
-  beforeAll(async () => {
-    kafka = testKafka(kafkaBrokers());
-    let provisioned: Record<string, string>;
-    [dataSource, provisioned] = await Promise.all([
-      aDatabase(schema, databaseUrl()),
-      provisionSuffixedTopics(suffix, { partitions: { [Topics.dlq]: 1 } }),
-    ]);
-    dlqTopic = provisioned[Topics.dlq];
-    topics.push(dlqTopic);
-    producer = EventProducer.create(kafka);
-  });
-
-  afterAll(async () => {
-    for (const runner of runners) await runner.stop();
-    await producer.disconnect();
-    await dropDatabase(dataSource);
-    await deleteTopics(kafka, topics);
-  });
-
   /** A one-partition topic holding `events` (sent in one request, so fetched in one batch), unstamped. */
   async function topicWith(name: string, events: KnownIocEvent[]): Promise<string> {
-    const own = await provisionSuffixedTopics(`${suffix}_${name}`, {
-      partitions: { [Topics.cameraDetections]: 1 },
-    });
-    const topic = own[Topics.cameraDetections];
-    topics.push(topic);
+    const topic = await world.ownTopic(name);
     await producer.sendRecords(events.map((event) => ({ topic, ...encodeKafkaMessage(event) })));
     return topic;
   }
@@ -92,16 +54,16 @@ describe('a consumer handles each event in the flow the event carries', () => {
   ): Promise<void> {
     const runner = new BatchConsumerRunner({
       kafka,
-      dataSource,
+      dataSource: world.dataSource,
       groupId: `${name}-${suffix}`,
       consumerName: `${name}-${suffix}`,
       topics: [topic],
-      dlq: new DeadLetterPublisher(producer, { topic: dlqTopic }),
+      dlq: new DeadLetterPublisher(producer, { topic: world.topic(Topics.dlq) }),
       session: SESSION,
       logger,
       ...options,
     });
-    runners.push(runner);
+    world.stopAtTearDown(runner);
     await runner.start();
   }
 

@@ -4,22 +4,11 @@ import {
   BatchConsumerRunner,
   DeadLetterPublisher,
   DlqHeaders,
-  EventProducer,
   type ConsumeContext,
   type OutboundRecord,
 } from '@ioc/messaging';
-import {
-  databaseUrl,
-  kafkaBrokers,
-  uniqueSchema,
-  uniqueSuffix,
-  waitFor,
-  readTopic,
-  provisionSuffixedTopics,
-} from '@ioc/testing';
-import type { Kafka } from 'kafkajs';
-import type { DataSource } from 'typeorm';
-import { aDatabase, deleteTopics, dropDatabase, testKafka } from './fixtures/harness';
+import { waitFor, readTopic } from '@ioc/testing';
+import { useMessagingWorld } from './fixtures/messaging-world';
 
 // The project's testTimeout is a per-project option jest-circus does not read; set it for this file.
 jest.setTimeout(60_000);
@@ -43,32 +32,18 @@ function aSubmission(externalId: string) {
 // submission must be refused by its schema and dead-lettered, not fail (or be altered) in the consumer's
 // transaction.
 describe('a submission holding text Postgres cannot store goes to the dead-letter topic', () => {
-  const schema = uniqueSchema('unstorable');
-  const suffix = uniqueSuffix();
-  const consumerName = `unstorable-test-${suffix}`;
-  let dataSource: DataSource;
-  let kafka: Kafka;
-  let topics: Record<string, string>;
-  let producer: EventProducer;
-  let runner: BatchConsumerRunner;
+  const world = useMessagingWorld({
+    schema: 'unstorable',
+    partitions: { [Topics.reportsSubmissions]: 1, [Topics.dlq]: 1 },
+  });
+  const { kafka } = world;
+  const consumerName = `unstorable-test-${world.suffix}`;
+  const producer = world.producer();
 
   beforeAll(async () => {
-    kafka = testKafka(kafkaBrokers());
-    [dataSource, topics] = await Promise.all([
-      aDatabase(schema, databaseUrl()),
-      provisionSuffixedTopics(suffix, { partitions: { [Topics.reportsSubmissions]: 1, [Topics.dlq]: 1 } }),
-    ]);
-    await dataSource.query(
-      `CREATE TABLE ${qualifiedTable(dataSource, 'submissions')} (external_id text PRIMARY KEY, description text NOT NULL, data jsonb NOT NULL)`,
+    await world.dataSource.query(
+      `CREATE TABLE ${qualifiedTable(world.dataSource, 'submissions')} (external_id text PRIMARY KEY, description text NOT NULL, data jsonb NOT NULL)`,
     );
-    producer = EventProducer.create(kafka);
-  });
-
-  afterAll(async () => {
-    await runner?.stop();
-    await producer.disconnect();
-    await dropDatabase(dataSource);
-    await deleteTopics(kafka, Object.values(topics));
   });
 
   // Stores the submission's text in a text column and the whole data in a jsonb one, as a service would.
@@ -88,7 +63,7 @@ describe('a submission holding text Postgres cannot store goes to the dead-lette
     const event = aSubmission(externalId);
     const encoded = encodeKafkaMessage(event);
     return {
-      topic: topics[Topics.reportsSubmissions],
+      topic: world.topic(Topics.reportsSubmissions),
       key: change.subject ?? encoded.key,
       headers: change.subject ? { ...encoded.headers, ce_subject: change.subject } : encoded.headers,
       // JSON.stringify writes U+0000 and an unpaired surrogate as \u escapes: valid UTF-8 JSON either way.
@@ -98,7 +73,7 @@ describe('a submission holding text Postgres cannot store goes to the dead-lette
 
   it('dead-letters it with the validation reason naming the field, and moves on', async () => {
     const valid = (id: string): OutboundRecord => ({
-      topic: topics[Topics.reportsSubmissions],
+      topic: world.topic(Topics.reportsSubmissions),
       ...encodeKafkaMessage(aSubmission(id)),
     });
     const nul = tampered('HL-NUL', { data: { description: 'Street light\u0000 out' } });
@@ -106,23 +81,24 @@ describe('a submission holding text Postgres cannot store goes to the dead-lette
     const nulSubject = tampered('HL-SUBJECT', { subject: 'hotline:HL\u0000SUBJECT' });
     await producer.sendRecords([valid('HL-1'), nul, surrogate, nulSubject, valid('HL-2')]);
 
-    runner = new BatchConsumerRunner({
+    const runner = new BatchConsumerRunner({
       kafka,
-      dataSource,
+      dataSource: world.dataSource,
       groupId: consumerName,
       consumerName,
-      topics: [topics[Topics.reportsSubmissions]],
+      topics: [world.topic(Topics.reportsSubmissions)],
       handler,
-      dlq: new DeadLetterPublisher(producer, { topic: topics[Topics.dlq] }),
+      dlq: new DeadLetterPublisher(producer, { topic: world.topic(Topics.dlq) }),
       retry: { initialMs: 20, maxMs: 100, maxAttempts: 3 },
       session: { sessionTimeout: 6_000, heartbeatInterval: 300, rebalanceTimeout: 6_000 },
     });
+    world.stopAtTearDown(runner);
     await runner.start();
 
     const stored = async () =>
       (
-        (await dataSource.query(
-          `SELECT external_id FROM ${qualifiedTable(dataSource, 'submissions')} ORDER BY external_id`,
+        (await world.dataSource.query(
+          `SELECT external_id FROM ${qualifiedTable(world.dataSource, 'submissions')} ORDER BY external_id`,
         )) as { external_id: string }[]
       ).map((row) => row.external_id);
     await waitFor(async () => (await stored()).includes('HL-2'), {
@@ -130,10 +106,10 @@ describe('a submission holding text Postgres cannot store goes to the dead-lette
     });
     expect(await stored()).toEqual(['HL-1', 'HL-2']);
 
-    await waitFor(async () => (await readTopic(topics[Topics.dlq])).length === 3, {
+    await waitFor(async () => (await readTopic(world.topic(Topics.dlq))).length === 3, {
       what: 'three dead letters',
     });
-    const letters = await readTopic(topics[Topics.dlq]);
+    const letters = await readTopic(world.topic(Topics.dlq));
     expect(
       letters.map((l) => [
         l.headers[DlqHeaders.sourceOffset],
