@@ -63,6 +63,8 @@ export async function dropTestData({ suffix, schemas }: { suffix: string; schema
     const topics = (await admin.listTopics()).filter(ours);
     if (topics.length > 0) await admin.deleteTopics({ topics });
     const groups = (await admin.listGroups()).groups.map((group) => group.groupId).filter(ours);
-    if (groups.length > 0) await admin.deleteGroups(groups);
+    // A consumer that has just left can keep its group non-empty for a moment; such a group is deleted
+    // with the run's others by the global teardown, so its refusal here fails no spec.
+    if (groups.length > 0) await admin.deleteGroups(groups).catch(() => undefined);
   });
 }
