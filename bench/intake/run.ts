@@ -41,6 +41,7 @@ import {
   provisionTopics,
   TopicNames,
 } from '@ioc/messaging';
+import { SystemClock } from '@ioc/platform';
 import { loadConfig } from '@ioc/observability';
 import { type Camera, loadCityData } from '@ioc/reference-data';
 import type { Kafka } from 'kafkajs';
@@ -55,7 +56,6 @@ import { IncidentsService } from '../../apps/intake/src/incidents/incidents.serv
 import { SeverityRules } from '../../apps/intake/src/incidents/severity';
 import { intakeMigrations } from '../../apps/intake/src/migrations';
 import { ReferenceDataRepository } from '../../apps/intake/src/reference/reference-data.repository';
-import { SystemClock } from '../../apps/intake/src/shared/clock';
 import { UuidIdGenerator } from '../../apps/intake/src/shared/id-generator';
 import { assertLoopback, BENCH_BROKERS, BENCH_DATABASE_URL, until, writeBenchSection } from '../support';
 

@@ -10,7 +10,6 @@ import { IncidentsRepository } from './incidents/incidents.repository';
 import { IncidentsService } from './incidents/incidents.service';
 import { SeverityRules } from './incidents/severity';
 import { ReferenceDataRepository } from './reference/reference-data.repository';
-import { Clock, SystemClock } from './shared/clock';
 import { IdGenerator, UuidIdGenerator } from './shared/id-generator';
 import { IntakeSweeper } from './shared/intake.sweeper';
 import { TrafficController } from './traffic/traffic.controller';
@@ -25,7 +24,6 @@ import { TrafficService } from './traffic/traffic.service';
 @Module({
   controllers: [IncidentsController, CamerasController, TrafficController],
   providers: [
-    { provide: Clock, useClass: SystemClock },
     { provide: IdGenerator, useClass: UuidIdGenerator },
     {
       provide: SeverityRules,

@@ -6,3 +6,4 @@ export {
   type ServicePlatformOptions,
 } from './service-platform';
 export { type CityDataUpsert, citySeedCommand, seedCityData, type SeedResult } from './seed-city-data';
+export { Clock, SystemClock } from './clock';

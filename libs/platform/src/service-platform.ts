@@ -12,6 +12,7 @@ import {
 } from '@ioc/observability';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { Clock, SystemClock } from './clock';
 
 /** The part of a database service's config the platform reads. */
 export type PlatformConfig = CommonEnv & AuthEnv & DatabaseEnv;
@@ -45,13 +46,13 @@ export interface ServicePlatformOptions<C extends PlatformConfig> extends Platfo
 
 @Module({})
 class ServiceConfigModule {
+  /** The app's config and the system clock, global so that feature modules inject them without providing them. */
   static forRoot<C>(token: ConfigToken<C>, config: C): DynamicModule {
-    // Global so that feature modules inject the config without each providing it again.
     return {
       module: ServiceConfigModule,
       global: true,
-      providers: [provideConfig(token, config)],
-      exports: [token],
+      providers: [provideConfig(token, config), { provide: Clock, useClass: SystemClock }],
+      exports: [token, Clock],
     };
   }
 }

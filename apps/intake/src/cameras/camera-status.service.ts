@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { type Tx, UnitOfWork } from '@ioc/database';
 import { IntakeConfig } from '../config';
 import { FutureEventTimeError, UnknownCameraError } from '../reference/reference-data.errors';
-import { Clock } from '../shared/clock';
+import { Clock } from '@ioc/platform';
 import { IdGenerator } from '../shared/id-generator';
 import { INTAKE_EVENT_SOURCE } from '../shared/intake-topics';
 import { type CameraLiveness, CamerasRepository, type StatusChange } from './cameras.repository';

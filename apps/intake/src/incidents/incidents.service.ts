@@ -7,7 +7,7 @@ import { type Tx, UnitOfWork } from '@ioc/database';
 import { IntakeConfig } from '../config';
 import { FutureEventTimeError, UnknownCameraError } from '../reference/reference-data.errors';
 import { ReferenceDataRepository } from '../reference/reference-data.repository';
-import { Clock } from '../shared/clock';
+import { Clock } from '@ioc/platform';
 import { IdGenerator } from '../shared/id-generator';
 import { correlateDetections, type Detection, type IncidentPlace, openIncident } from './correlation';
 import { type Incident, incidentKey } from './incident';

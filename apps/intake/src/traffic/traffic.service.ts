@@ -6,7 +6,7 @@ import { IntakeConfig } from '../config';
 import type { IncidentPlace } from '../incidents/correlation';
 import { IncidentsService, type JamSignal } from '../incidents/incidents.service';
 import { FutureEventTimeError, UnknownSegmentError } from '../reference/reference-data.errors';
-import { Clock } from '../shared/clock';
+import { Clock } from '@ioc/platform';
 import { IdGenerator } from '../shared/id-generator';
 import { INTAKE_EVENT_SOURCE } from '../shared/intake-topics';
 import { type CongestionThresholds, nextCongestionLevel } from './congestion';

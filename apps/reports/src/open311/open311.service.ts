@@ -7,7 +7,7 @@ import type { Report } from '../reports/report';
 import { OutsideCityError, ReportNotFoundError, UnknownCategoryError } from '../reports/report.errors';
 import { ReportsRepository } from '../reports/reports.repository';
 import { ReportsService } from '../reports/reports.service';
-import { Clock } from '../shared/ports';
+import { Clock } from '@ioc/platform';
 import { UnitOfWork } from '@ioc/database';
 
 /** A service (report category) in the GeoReport v2 list. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Tx } from '@ioc/database';
 import { Injectable } from '@nestjs/common';
-import { Clock } from '../shared/ports';
+import { Clock } from '@ioc/platform';
 import { idempotencyLookup, openReceipt, sealReceipt } from './idempotent-receipt';
 import { IdempotencyKeyReusedError } from './report.errors';
 import { ReportsRepository } from './reports.repository';

@@ -1,16 +1,5 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 
-/** Time, injected so deadlines and sweeps are deterministic in tests. */
-export abstract class Clock {
-  abstract now(): Date;
-}
-
-export class SystemClock extends Clock {
-  now(): Date {
-    return new Date();
-  }
-}
-
 /** Ids and citizen credentials, injected so tests can predict them. */
 export abstract class IdGenerator {
   /** A report id (UUID). */

@@ -4,7 +4,7 @@ import type { SlaDeadline } from '../reports/report';
 import { ReportStore } from '../reports/report-store';
 import { ReportsRepository } from '../reports/reports.repository';
 import { ReportsPolicy } from '../reports/reports.policy';
-import { Clock } from '../shared/ports';
+import { Clock } from '@ioc/platform';
 
 /** What one sweep did. */
 export interface SweepResult {

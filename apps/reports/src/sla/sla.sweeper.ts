@@ -1,3 +1,4 @@
+import { PeriodicTask } from '@ioc/database';
 import {
   Injectable,
   Logger,
@@ -14,34 +15,29 @@ import { SlaService } from './sla.service';
 @Injectable()
 export class SlaSweeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(SlaSweeper.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private readonly task: PeriodicTask;
 
   constructor(
-    private readonly sla: SlaService,
+    sla: SlaService,
     private readonly config: ReportsConfig,
-  ) {}
+  ) {
+    this.task = new PeriodicTask(
+      config.REPORTS_SWEEP_INTERVAL,
+      async () => {
+        const result = await sla.sweep();
+        if (Object.values(result).some((count) => count > 0))
+          this.logger.log({ msg: 'SLA sweep', ...result });
+      },
+      (error) => this.logger.error({ msg: 'SLA sweep failed', err: error }),
+    );
+  }
 
   onApplicationBootstrap(): void {
-    if (!this.config.REPORTS_SWEEP_ENABLED) return;
-    this.timer = setInterval(() => {
-      this.running ??= this.tick().finally(() => (this.running = undefined));
-    }, this.config.REPORTS_SWEEP_INTERVAL);
-    this.timer.unref();
+    if (this.config.REPORTS_SWEEP_ENABLED) this.task.start();
   }
 
   // Before the data source closes (DatabaseModule closes it on application shutdown).
   async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
-  }
-
-  private async tick(): Promise<void> {
-    try {
-      const result = await this.sla.sweep();
-      if (Object.values(result).some((count) => count > 0)) this.logger.log({ msg: 'SLA sweep', ...result });
-    } catch (error) {
-      this.logger.error({ msg: 'SLA sweep failed', err: error });
-    }
+    await this.task.stop();
   }
 }

@@ -1,4 +1,7 @@
-/** The time source of the rules; a port, so tests choose the time. */
+/**
+ * The time source of a service's rules: a port, so that tests choose the time. The platform provides
+ * {@link SystemClock} to every service; a spec overrides it.
+ */
 export abstract class Clock {
   /** The current UTC instant; callers keep it, so it is never mutated afterwards. */
   abstract now(): Date;
