@@ -37,7 +37,7 @@ export interface BootOptions {
  *
  * ```ts
  * const world = new ServiceWorld({ topics: [Topics.cameraDetections, Topics.dlq] });
- * beforeAll(async () => { await world.setUp(); app = await world.boot(intakeService, { INGEST_MAX_BATCH_EVENTS: '5' }); });
+ * beforeAll(async () => { await world.setUp(); app = await world.boot(intakeService, { INTAKE_INGEST_MAX_BATCH_EVENTS: '5' }); });
  * afterAll(() => world.tearDown());
  * ```
  */

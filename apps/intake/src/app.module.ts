@@ -18,7 +18,7 @@ export const HTTP_SERVICE_OPTIONS: HttpServiceOptions = {
 
 /** How main.ts (and the specs that boot the app) serve it with this config: ingest bodies may be larger. */
 export function httpServiceOptions(config: IntakeConfig): HttpServiceOptions {
-  return { ...HTTP_SERVICE_OPTIONS, maxBodyBytes: config.INGEST_MAX_BODY_BYTES };
+  return { ...HTTP_SERVICE_OPTIONS, maxBodyBytes: config.INTAKE_INGEST_MAX_BODY_BYTES };
 }
 
 /** What a caller may change about the app beyond its config: `logDestination` lets a test read every log line. */

@@ -50,8 +50,8 @@ const DEEP = (open: string, close: string) => open.repeat(10_000) + close.repeat
 describe('intake HTTP edge under hostile input', () => {
   // No rate limit in the way: the fuzzer must reach the parsers and the codec, not the token bucket.
   const world = new IntakeWorld({
-    INGEST_RATE_LIMIT_PER_SECOND: '1000000',
-    INGEST_RATE_LIMIT_BURST: '1000000',
+    INTAKE_INGEST_RATE_LIMIT_PER_SECOND: '1000000',
+    INTAKE_INGEST_RATE_LIMIT_BURST: '1000000',
   });
   let app: INestApplication;
   let url: string;

@@ -56,10 +56,10 @@ const byId = (id: string) => (record: TopicRecord) => record.headers.ce_id === i
 beforeAll(async () => {
   await world.setUp();
   app = await world.boot(intakeService, {
-    INGEST_MAX_BODY_BYTES: String(MAX_BODY_BYTES),
-    INGEST_MAX_BATCH_EVENTS: String(MAX_BATCH),
-    INGEST_RATE_LIMIT_PER_SECOND: '1',
-    INGEST_RATE_LIMIT_BURST: String(BURST),
+    INTAKE_INGEST_MAX_BODY_BYTES: String(MAX_BODY_BYTES),
+    INTAKE_INGEST_MAX_BATCH_EVENTS: String(MAX_BATCH),
+    INTAKE_INGEST_RATE_LIMIT_PER_SECOND: '1',
+    INTAKE_INGEST_RATE_LIMIT_BURST: String(BURST),
   });
   apiKeys = app.get(ApiKeyService);
   key = (await apiKeys.create('vendor-acme', ['ioc.*'])).plaintext;
@@ -299,7 +299,7 @@ describe('CloudEvents HTTP ingest: refusals', () => {
     expect(response.body.code).toBe('HTTP.UNSUPPORTED_MEDIA_TYPE');
   });
 
-  it('413 for a structured body over INGEST_MAX_BODY_BYTES', async () => {
+  it('413 for a structured body over INTAKE_INGEST_MAX_BODY_BYTES', async () => {
     const event = structured(EventTypes.cameraDetection, { padding: 'x'.repeat(MAX_BODY_BYTES) });
     const response = await post()
       .set('content-type', 'application/cloudevents+json')
@@ -315,7 +315,7 @@ describe('CloudEvents HTTP ingest: refusals', () => {
     expect(response.status).toBe(413);
   });
 
-  it('413 for a batch of more than INGEST_MAX_BATCH_EVENTS events', async () => {
+  it('413 for a batch of more than INTAKE_INGEST_MAX_BATCH_EVENTS events', async () => {
     const events = Array.from({ length: MAX_BATCH + 1 }, () => structured(EventTypes.cameraHeartbeat));
     const response = await post()
       .set('content-type', 'application/cloudevents-batch+json')

@@ -26,7 +26,7 @@ export function ApiIngestResponses(): MethodDecorator {
     ApiUnauthorizedResponse({ description: 'Missing, unknown or revoked API key (X-API-Key)' }),
     ApiForbiddenResponse({ description: "INGEST.TOPIC_NOT_ALLOWED: outside the key's scopes" }),
     ApiPayloadTooLargeResponse({
-      description: 'Body over INGEST_MAX_BODY_BYTES or more than INGEST_MAX_BATCH_EVENTS',
+      description: 'Body over INTAKE_INGEST_MAX_BODY_BYTES or more than INTAKE_INGEST_MAX_BATCH_EVENTS',
     }),
     ApiUnsupportedMediaTypeResponse({ description: 'A content type this route does not accept' }),
     ApiTooManyRequestsResponse({ description: 'Rate limit of the API key; see Retry-After' }),

@@ -37,7 +37,7 @@ export class TopicNotAllowedError extends ForbiddenError {
   }
 }
 
-/** A batch or notification holds more events than INGEST_MAX_BATCH_EVENTS. */
+/** A batch or notification holds more events than INTAKE_INGEST_MAX_BATCH_EVENTS. */
 export class TooManyEventsError extends PayloadTooLargeError {
   constructor(count: number, max: number) {
     super(`At most ${max} events per request`, { code: 'INGEST.TOO_MANY_EVENTS', details: { count, max } });

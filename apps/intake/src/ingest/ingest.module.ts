@@ -37,7 +37,10 @@ export class IngestModule implements NestModule {
         {
           provide: IngestRateLimiter,
           useFactory: () =>
-            new IngestRateLimiter(ingest.INGEST_RATE_LIMIT_PER_SECOND, ingest.INGEST_RATE_LIMIT_BURST),
+            new IngestRateLimiter(
+              ingest.INTAKE_INGEST_RATE_LIMIT_PER_SECOND,
+              ingest.INTAKE_INGEST_RATE_LIMIT_BURST,
+            ),
         },
         { provide: IngestPublisher, useClass: KafkaIngestPublisher },
         IngestRateLimitGuard,
@@ -48,7 +51,7 @@ export class IngestModule implements NestModule {
 
   configure(consumer: MiddlewareConsumer): void {
     consumer
-      .apply(jsonBodyParser({ type: EXTRA_JSON_TYPES, limit: this.config.INGEST_MAX_BODY_BYTES }))
+      .apply(jsonBodyParser({ type: EXTRA_JSON_TYPES, limit: this.config.INTAKE_INGEST_MAX_BODY_BYTES }))
       .forRoutes(CloudEventsIngestController, NgsiLdController);
   }
 }

@@ -51,7 +51,7 @@ describe(IngestService.name, () => {
 
   beforeEach(() => {
     publisher = new FakePublisher();
-    const config: IngestConfig = ingestEnv.parse({ INGEST_MAX_BATCH_EVENTS: '3' });
+    const config: IngestConfig = ingestEnv.parse({ INTAKE_INGEST_MAX_BATCH_EVENTS: '3' });
     sut = new IngestService(config, publisher);
   });
 
@@ -97,7 +97,7 @@ describe(IngestService.name, () => {
     await expect(sut.ingest(all, [])).rejects.toBeInstanceOf(InvalidIngestEventsError);
   });
 
-  it('refuses more events than INGEST_MAX_BATCH_EVENTS', async () => {
+  it('refuses more events than INTAKE_INGEST_MAX_BATCH_EVENTS', async () => {
     const four = ['a', 'b', 'c', 'd'].map((id) => heartbeat(id));
     await expect(sut.ingest(all, four)).rejects.toBeInstanceOf(TooManyEventsError);
   });

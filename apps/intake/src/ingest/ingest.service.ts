@@ -47,8 +47,8 @@ export class IngestService {
    * @throws TooManyEventsError, InvalidIngestEventsError, TopicNotAllowedError, BrokerUnavailableError
    */
   async ingest(principal: Principal, decoded: readonly DecodedHttpEvent[]): Promise<IngestReceipt> {
-    if (decoded.length > this.config.INGEST_MAX_BATCH_EVENTS) {
-      throw new TooManyEventsError(decoded.length, this.config.INGEST_MAX_BATCH_EVENTS);
+    if (decoded.length > this.config.INTAKE_INGEST_MAX_BATCH_EVENTS) {
+      throw new TooManyEventsError(decoded.length, this.config.INTAKE_INGEST_MAX_BATCH_EVENTS);
     }
     if (decoded.length === 0) {
       throw new InvalidIngestEventsError([

@@ -1,7 +1,6 @@
 import type { ReportChannel, ReportStatus } from '@ioc/contracts';
-import { qualifiedTable } from '@ioc/database';
+import { qualifiedTable, type Tx } from '@ioc/database';
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import { OPEN_STATUSES, Report, type SlaDeadline, type TimelineEntry } from './report';
 
 /** Filters of a report list; every field optional, paging bounded by the controller's DTO. */
@@ -101,7 +100,7 @@ export class ReportsRepository {
    * Inserts a new report with its first timeline lines in one statement: submission is the hot path, and each
    * round trip to Postgres costs the service more CPU than the SQL does (docs/bench.md).
    */
-  async insert(tx: EntityManager, report: Report, timeline: readonly TimelineEntry[]): Promise<void> {
+  async insert(tx: Tx, report: Report, timeline: readonly TimelineEntry[]): Promise<void> {
     await tx.query(
       `WITH report AS (
          INSERT INTO ${qualifiedTable(tx, 'reports')} (id, tracking_code, secret_hash, status, channel,
@@ -153,7 +152,7 @@ export class ReportsRepository {
 
   /** Stores photos of `kind`, replacing earlier ones of that kind (a new answer after a reopening). */
   async putPhotos(
-    tx: EntityManager,
+    tx: Tx,
     reportId: string,
     kind: PhotoKind,
     photos: readonly { contentType: string; bytes: Buffer }[],
@@ -171,7 +170,7 @@ export class ReportsRepository {
   }
 
   async photo(
-    tx: EntityManager,
+    tx: Tx,
     reportId: string,
     kind: PhotoKind,
     position: number,
@@ -184,7 +183,7 @@ export class ReportsRepository {
     return rows[0] && { contentType: rows[0].content_type, bytes: rows[0].bytes };
   }
 
-  async countPhotos(tx: EntityManager, reportId: string, kind: PhotoKind): Promise<number> {
+  async countPhotos(tx: Tx, reportId: string, kind: PhotoKind): Promise<number> {
     const rows = await tx.query<{ n: number }[]>(
       `SELECT count(*)::int AS n FROM ${qualifiedTable(tx, 'report_photos')} WHERE report_id = $1 AND kind = $2`,
       [reportId, kind],
@@ -193,7 +192,7 @@ export class ReportsRepository {
   }
 
   /** Writes the mutable columns of `report`. */
-  async update(tx: EntityManager, report: Report): Promise<void> {
+  async update(tx: Tx, report: Report): Promise<void> {
     const values = [
       report.status,
       report.agencyId,
@@ -220,7 +219,7 @@ export class ReportsRepository {
   }
 
   /** A report by id, locked for the rest of the transaction when it is about to change. */
-  async findById(tx: EntityManager, id: string, lock = false): Promise<Report | undefined> {
+  async findById(tx: Tx, id: string, lock = false): Promise<Report | undefined> {
     const rows = await tx.query<ReportRow[]>(
       `SELECT * FROM ${qualifiedTable(tx, 'reports')} WHERE id = $1 ${lock ? 'FOR UPDATE' : ''}`,
       [id],
@@ -228,7 +227,7 @@ export class ReportsRepository {
     return rows[0] && toReport(rows[0]);
   }
 
-  async findByTrackingCode(tx: EntityManager, code: string, lock = false): Promise<Report | undefined> {
+  async findByTrackingCode(tx: Tx, code: string, lock = false): Promise<Report | undefined> {
     const rows = await tx.query<ReportRow[]>(
       `SELECT * FROM ${qualifiedTable(tx, 'reports')} WHERE tracking_code = $1 ${lock ? 'FOR UPDATE' : ''}`,
       [code],
@@ -236,7 +235,7 @@ export class ReportsRepository {
     return rows[0] && toReport(rows[0]);
   }
 
-  async list(tx: EntityManager, filter: ReportFilter): Promise<{ items: Report[]; total: number }> {
+  async list(tx: Tx, filter: ReportFilter): Promise<{ items: Report[]; total: number }> {
     const where: string[] = [];
     const params: unknown[] = [];
     const add = (sql: (p: string) => string, value: unknown) => {
@@ -265,7 +264,7 @@ export class ReportsRepository {
     return { items: rows.map(toReport), total: Number(count[0].total) };
   }
 
-  async addTimeline(tx: EntityManager, entries: readonly TimelineEntry[]): Promise<void> {
+  async addTimeline(tx: Tx, entries: readonly TimelineEntry[]): Promise<void> {
     if (entries.length === 0) return;
     await tx.query(
       `INSERT INTO ${qualifiedTable(tx, 'report_timeline')} (report_id, at, action, status, actor, actor_id, note, public)
@@ -286,7 +285,7 @@ export class ReportsRepository {
     );
   }
 
-  async timeline(tx: EntityManager, reportId: string, publicOnly: boolean): Promise<TimelineEntry[]> {
+  async timeline(tx: Tx, reportId: string, publicOnly: boolean): Promise<TimelineEntry[]> {
     const rows = await tx.query<TimelineRow[]>(
       `SELECT * FROM ${qualifiedTable(tx, 'report_timeline')}
        WHERE report_id = $1 ${publicOnly ? 'AND public' : ''} ORDER BY id`,
@@ -309,7 +308,7 @@ export class ReportsRepository {
    * same key waits on the primary key until the first one commits, then sees its answer: one report.
    */
   async claimIdempotencyKey(
-    tx: EntityManager,
+    tx: Tx,
     key: string,
     requestHash: Buffer,
     now: Date,
@@ -334,7 +333,7 @@ export class ReportsRepository {
     return { state: 'replay', requestHash: rows[0].request_hash, response: rows[0].response };
   }
 
-  async storeIdempotentResponse(tx: EntityManager, key: string, response: unknown): Promise<void> {
+  async storeIdempotentResponse(tx: Tx, key: string, response: unknown): Promise<void> {
     await tx.query(`UPDATE ${qualifiedTable(tx, 'idempotency_keys')} SET response = $2 WHERE key = $1`, [
       key,
       JSON.stringify(response),
@@ -346,7 +345,7 @@ export class ReportsRepository {
    * holds are skipped, so sweepers on several instances never wait on each other.
    * @returns how many were deleted: fewer than `limit` means none is left
    */
-  async purgeIdempotencyKeys(tx: EntityManager, before: Date, limit: number): Promise<number> {
+  async purgeIdempotencyKeys(tx: Tx, before: Date, limit: number): Promise<number> {
     const table = qualifiedTable(tx, 'idempotency_keys');
     const rows = await tx.query<{ n: string }[]>(
       `WITH purged AS (
@@ -364,7 +363,7 @@ export class ReportsRepository {
    * duplicates: the candidates a new report may duplicate. The caller measures the real distance.
    */
   async openNear(
-    tx: EntityManager,
+    tx: Tx,
     query: { categoryCode: string; lat: number; lon: number; dLat: number; dLon: number; since: Date },
   ): Promise<Report[]> {
     const rows = await tx.query<ReportRow[]>(
@@ -386,7 +385,7 @@ export class ReportsRepository {
   }
 
   /** How many reports are linked to `reportId` as likely duplicates: the wall shows one problem with a count. */
-  async countDuplicatesOf(tx: EntityManager, reportId: string): Promise<number> {
+  async countDuplicatesOf(tx: Tx, reportId: string): Promise<number> {
     const rows = await tx.query<{ n: number }[]>(
       `SELECT count(*)::int AS n FROM ${qualifiedTable(tx, 'reports')} WHERE duplicate_of = $1`,
       [reportId],
@@ -395,11 +394,7 @@ export class ReportsRepository {
   }
 
   /** The report already registered for a channel's id, if any. */
-  async findByExternalId(
-    tx: EntityManager,
-    channel: string,
-    externalId: string,
-  ): Promise<string | undefined> {
+  async findByExternalId(tx: Tx, channel: string, externalId: string): Promise<string | undefined> {
     const rows = await tx.query<{ report_id: string }[]>(
       `SELECT report_id FROM ${qualifiedTable(tx, 'external_ids')} WHERE channel = $1 AND external_id = $2`,
       [channel, externalId],
@@ -408,12 +403,7 @@ export class ReportsRepository {
   }
 
   /** Records a channel's id for a report; false when another transaction got there first. */
-  async claimExternalId(
-    tx: EntityManager,
-    channel: string,
-    externalId: string,
-    reportId: string,
-  ): Promise<boolean> {
+  async claimExternalId(tx: Tx, channel: string, externalId: string, reportId: string): Promise<boolean> {
     const rows = await tx.query<unknown[]>(
       `INSERT INTO ${qualifiedTable(tx, 'external_ids')} (channel, external_id, report_id) VALUES ($1, $2, $3)
        ON CONFLICT DO NOTHING RETURNING report_id`,
@@ -428,7 +418,7 @@ export class ReportsRepository {
    * (READ COMMITTED re-evaluates it on the row's latest version before locking): each breach is claimed, and
    * so announced, exactly once however many instances sweep.
    */
-  async claimOverdue(tx: EntityManager, deadline: SlaDeadline, now: Date, limit: number): Promise<Report[]> {
+  async claimOverdue(tx: Tx, deadline: SlaDeadline, now: Date, limit: number): Promise<Report[]> {
     const [due, mark, statuses] =
       deadline === 'ack'
         ? ['ack_due_at', 'ack_overdue_at', ['assigned']]
@@ -443,7 +433,7 @@ export class ReportsRepository {
   }
 
   /** Resolved reports answered before `answeredBefore`, locked so that only one sweeper closes each. */
-  async claimResolvedBefore(tx: EntityManager, answeredBefore: Date, limit: number): Promise<Report[]> {
+  async claimResolvedBefore(tx: Tx, answeredBefore: Date, limit: number): Promise<Report[]> {
     const rows = await tx.query<ReportRow[]>(
       `SELECT * FROM ${qualifiedTable(tx, 'reports')}
        WHERE status = 'resolved' AND resolved_at <= $1
