@@ -17,6 +17,7 @@ import {
 import { ApiBearerAuth, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommentReportDto, DeclineReportDto, ResolveReportDto } from './dto/agency-action.dto';
 import { ListReportsQuery } from './dto/list-reports.query';
+import { decodeReportCursor } from './report-cursor';
 import { ApiPhotoResponse, ReportPageResponse, ReportViewResponse } from './dto/report-views.response';
 import { PhotoNotFoundError, ReportNotFoundError } from './report.errors';
 import { PhotoUploads } from './photo-uploads.interceptor';
@@ -51,7 +52,7 @@ export class AgencyReportsController {
       ...(query.categoryCode === undefined ? {} : { categoryCodes: [query.categoryCode] }),
       ...(query.adminUnitCode === undefined ? {} : { adminUnitCode: query.adminUnitCode }),
       limit: query.limit ?? 50,
-      offset: query.offset ?? 0,
+      ...(query.cursor === undefined ? {} : { after: decodeReportCursor(query.cursor) }),
     });
   }
 

@@ -4,6 +4,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { reportId } from './agency-reports.controller';
 import { ListReportsQuery } from './dto/list-reports.query';
+import { decodeReportCursor } from './report-cursor';
 import { ReportPageResponse, ReportViewResponse } from './dto/report-views.response';
 import { AssignReportDto, RejectReportDto } from './dto/operator-action.dto';
 import type { ReportPage, ReportView } from './report-views';
@@ -31,7 +32,7 @@ export class OperatorReportsController {
       ...(query.categoryCode === undefined ? {} : { categoryCodes: [query.categoryCode] }),
       ...(query.adminUnitCode === undefined ? {} : { adminUnitCode: query.adminUnitCode }),
       limit: query.limit ?? 50,
-      offset: query.offset ?? 0,
+      ...(query.cursor === undefined ? {} : { after: decodeReportCursor(query.cursor) }),
     });
   }
 
@@ -44,7 +45,7 @@ export class OperatorReportsController {
       ...(query.categoryCode === undefined ? {} : { categoryCodes: [query.categoryCode] }),
       ...(query.adminUnitCode === undefined ? {} : { adminUnitCode: query.adminUnitCode }),
       limit: query.limit ?? 50,
-      offset: query.offset ?? 0,
+      ...(query.cursor === undefined ? {} : { after: decodeReportCursor(query.cursor) }),
     });
   }
 

@@ -115,9 +115,8 @@ export class ReportViewResponse implements ReportView {
 
 export class ReportPageResponse implements ReportPage {
   @ApiProperty({ type: [ReportViewResponse] }) items!: ReportViewResponse[];
-  @ApiProperty({ description: 'Reports matching the filters' }) total!: number;
-  @ApiProperty() limit!: number;
-  @ApiProperty() offset!: number;
+  @ApiPropertyOptional({ description: 'Pass as `cursor` for the next page; absent on the last page' })
+  nextCursor?: string;
 }
 
 /** The 200 of a photo route: the stored JPEG or PNG bytes, metadata stripped. */
