@@ -3,6 +3,7 @@ import path from 'node:path';
 import { type HttpServiceOptions, openApiDocument } from '@ioc/observability';
 import type { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { OpenAPIObject, ResponseObject } from '@nestjs/swagger';
 
 /** Enough environment for an app's config to parse when nothing will be connected to. */
 export const OFFLINE_ENV = {
@@ -43,4 +44,32 @@ export async function checkedInOpenApi(
   if (process.env.IOC_UPDATE_DOCS === '1') await writeFile(file, current);
   const checkedIn = await readFile(file, 'utf8').catch(() => '');
   return { checkedIn, current };
+}
+
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+
+/**
+ * The operations of an OpenAPI document whose answers are not documented, one line each
+ * (`GET /reports/{id}: ...`): every operation documents a success (204, or a 2xx with a body schema) and at
+ * least one error answer with its body; no documented answer lacks its body (a 204 excepted).
+ */
+export function undocumentedAnswers(document: OpenAPIObject): string[] {
+  const problems: string[] = [];
+  for (const [route, item] of Object.entries(document.paths)) {
+    for (const method of METHODS) {
+      const operation = item[method];
+      if (operation === undefined) continue;
+      const name = `${method.toUpperCase()} ${route}`;
+      const responses = Object.entries(operation.responses ?? {}) as [string, ResponseObject][];
+      const hasBody = (response: ResponseObject): boolean =>
+        Object.values(response.content ?? {}).some((media) => media.schema !== undefined);
+      const successes = responses.filter(([status]) => status.startsWith('2'));
+      const errors = responses.filter(([status]) => status.startsWith('4') || status.startsWith('5'));
+      if (successes.length === 0) problems.push(`${name}: no success answer`);
+      for (const [status, response] of [...successes, ...errors])
+        if (status !== '204' && !hasBody(response)) problems.push(`${name}: ${status} has no body schema`);
+      if (errors.length === 0) problems.push(`${name}: no error answer`);
+    }
+  }
+  return problems;
 }

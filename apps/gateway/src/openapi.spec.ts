@@ -1,5 +1,5 @@
 import { loadConfig } from '@ioc/observability';
-import { checkedInOpenApi, OFFLINE_ENV } from '@ioc/testing';
+import { checkedInOpenApi, OFFLINE_ENV, previewOpenApi, undocumentedAnswers } from '@ioc/testing';
 import { AppModule, HTTP_SERVICE_OPTIONS, SERVICE_NAME } from './app.module';
 import { gatewayEnv } from './config';
 
@@ -8,5 +8,11 @@ describe('the gateway OpenAPI document', () => {
     const module = AppModule.forRoot(loadConfig(gatewayEnv, OFFLINE_ENV));
     const { checkedIn, current } = await checkedInOpenApi(SERVICE_NAME, module, HTTP_SERVICE_OPTIONS);
     expect(checkedIn).toEqual(current);
+  });
+
+  it('documents the answer and the error answers of every operation', async () => {
+    const module = AppModule.forRoot(loadConfig(gatewayEnv, OFFLINE_ENV));
+    const document = JSON.parse(await previewOpenApi(module, HTTP_SERVICE_OPTIONS));
+    expect(undocumentedAnswers(document)).toEqual([]);
   });
 });

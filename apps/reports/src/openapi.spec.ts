@@ -1,5 +1,5 @@
 import { loadConfig } from '@ioc/observability';
-import { checkedInOpenApi, OFFLINE_ENV, previewOpenApi } from '@ioc/testing';
+import { checkedInOpenApi, OFFLINE_ENV, previewOpenApi, undocumentedAnswers } from '@ioc/testing';
 import { AppModule, HTTP_SERVICE_OPTIONS, SERVICE_NAME } from './app.module';
 import { reportsEnv } from './config';
 
@@ -23,5 +23,11 @@ describe('the reports OpenAPI document', () => {
       ]),
     );
     expect(document.paths['/open311/v2/requests.json']?.post?.security).toEqual([{ 'api-key': [] }]);
+  });
+
+  it('documents the answer and the error answers of every operation', async () => {
+    const module = AppModule.forRoot(loadConfig(reportsEnv, OFFLINE_ENV));
+    const document = JSON.parse(await previewOpenApi(module, HTTP_SERVICE_OPTIONS));
+    expect(undocumentedAnswers(document)).toEqual([]);
   });
 });

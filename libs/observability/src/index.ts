@@ -70,3 +70,9 @@ export { ObservabilityModule, type ObservabilityOptions } from './observability.
 export { PUBLIC_ROUTE, PublicRoute } from './public-route';
 export { createHttpService, type HttpServiceOptions, openApiDocument } from './bootstrap/http-service';
 export { byteSize, jsonBodyParser, type JsonBodyParserOptions } from './bootstrap/request-body';
+export {
+  ApiErrorResponses,
+  ErrorBodyDto,
+  type ErrorResponseSpec,
+  type ErrorStatus,
+} from './bootstrap/api-error-responses';

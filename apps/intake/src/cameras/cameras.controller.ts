@@ -1,5 +1,5 @@
 import { Roles } from '@ioc/auth';
-import { ValidationFailedError } from '@ioc/observability';
+import { ApiErrorResponses, ValidationFailedError } from '@ioc/observability';
 import { Controller, Get, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -55,6 +55,7 @@ const MAX_WINDOW_MS = 366 * 24 * 3600 * 1000;
 
 @ApiTags('cameras')
 @ApiBearerAuth()
+@ApiErrorResponses(401, 403)
 @Controller('cameras')
 export class CamerasController {
   constructor(private readonly cameras: CameraStatusService) {}
@@ -77,6 +78,7 @@ export class CamerasController {
   @Roles('operator')
   @ApiOperation({ summary: 'Uptime per camera and administrative unit over [from, to), for the KPI service' })
   @ApiOkResponse({ type: UptimeReportDto })
+  @ApiErrorResponses(400)
   async uptime(@Query() query: UptimeQuery): Promise<UptimeReportDto> {
     const from = new Date(query.from);
     const to = new Date(query.to);

@@ -1,4 +1,5 @@
 import { CurrentPrincipal, type Principal, Roles } from '@ioc/auth';
+import { ApiErrorResponses } from '@ioc/observability';
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
@@ -16,6 +17,10 @@ const DEFAULT_LIMIT = 50;
 /** Operators act on every incident; an agency sees and acts on the incidents assigned to it only. */
 @ApiTags('incidents')
 @ApiBearerAuth()
+@ApiErrorResponses(401, {
+  status: 403,
+  description: 'Not an operator or an agency (assign: not an operator)',
+})
 @Controller('incidents')
 export class IncidentsController {
   constructor(private readonly incidents: IncidentsService) {}
@@ -24,6 +29,7 @@ export class IncidentsController {
   @Roles('operator', 'agency')
   @ApiOperation({ summary: 'Incidents, newest opened first (an agency: those assigned to it)' })
   @ApiOkResponse({ type: IncidentPageDto })
+  @ApiErrorResponses(400)
   async list(
     @CurrentPrincipal() principal: Principal,
     @Query() query: ListIncidentsQuery,
@@ -45,6 +51,7 @@ export class IncidentsController {
   @Get(':id')
   @Roles('operator', 'agency')
   @ApiOkResponse({ type: IncidentDto })
+  @ApiErrorResponses(404)
   async get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<IncidentDto> {
     return IncidentDto.of(await this.incidents.get(principal, id));
   }
@@ -54,6 +61,7 @@ export class IncidentsController {
   @Roles('operator', 'agency')
   @ApiOperation({ summary: 'Acknowledge an open or assigned incident' })
   @ApiOkResponse({ type: IncidentDto })
+  @ApiErrorResponses(404, 409)
   async acknowledge(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<IncidentDto> {
     return IncidentDto.of(await this.incidents.acknowledge(principal, id));
   }
@@ -63,6 +71,7 @@ export class IncidentsController {
   @Roles('operator')
   @ApiOperation({ summary: 'Assign a live incident to an agency' })
   @ApiOkResponse({ type: IncidentDto })
+  @ApiErrorResponses(400, 404, 409)
   async assign(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
@@ -76,6 +85,7 @@ export class IncidentsController {
   @Roles('operator', 'agency')
   @ApiOperation({ summary: 'Clear a live incident as resolved or a false alarm' })
   @ApiOkResponse({ type: IncidentDto })
+  @ApiErrorResponses(400, 404, 409)
   async clear(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,

@@ -1,5 +1,6 @@
 import { Roles } from '@ioc/auth';
 import { CONGESTION_LEVELS } from '@ioc/contracts';
+import { ApiErrorResponses } from '@ioc/observability';
 import { Controller, Get } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -23,6 +24,7 @@ export class SegmentStatusDto {
 
 @ApiTags('traffic')
 @ApiBearerAuth()
+@ApiErrorResponses(401, 403)
 @Controller('traffic')
 export class TrafficController {
   constructor(private readonly traffic: TrafficService) {}

@@ -7,7 +7,7 @@ import { OPEN311_DOCUMENTS, open311FormatOf, pathOf, serializeOpen311 } from './
 export const OPEN311_BASE_PATH = '/open311/v2';
 
 /** One error as GeoReport v2 shapes it. */
-type Open311Error = { code: number; description: string };
+export type Open311Error = { code: number; description: string };
 
 /**
  * Answers every failure under {@link OPEN311_BASE_PATH} — validation, authentication, unknown resources, and

@@ -9,10 +9,19 @@ import {
   Req,
   UseInterceptors,
 } from '@nestjs/common';
-import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { ReportNotFoundError } from '../reports/report.errors';
 import { Open311CreateRequestDto, Open311JurisdictionQuery, Open311RequestsQuery } from './dto/open311.dto';
+import {
+  ApiOpen311Errors,
+  Open311CreatedRequestResponse,
+  Open311DiscoveryResponse,
+  Open311RequestResponse,
+  Open311ServiceDefinitionResponse,
+  Open311ServiceResponse,
+  Open311TokenResponse,
+} from './dto/open311.response';
 import { OPEN311_BASE_PATH } from './open311-error.renderer';
 import { Open311FormatInterceptor, Open311Resource } from './open311-format.interceptor';
 import { OPEN311_DOCUMENTS } from './open311.format';
@@ -41,7 +50,9 @@ export class Open311Controller {
 
   @Open311Resource('GET', 'discovery', OPEN311_DOCUMENTS.discovery)
   @ApiOperation({ summary: 'Service discovery' })
-  discovery(@Req() req: Request): object {
+  @ApiOkResponse({ type: Open311DiscoveryResponse })
+  @ApiOpen311Errors(500)
+  discovery(@Req() req: Request): Open311DiscoveryResponse {
     const url = `${req.protocol}://${req.get('host') ?? 'localhost'}${OPEN311_BASE_PATH}`;
     return {
       changeset: '2026-01-01T00:00:00Z',
@@ -60,12 +71,16 @@ export class Open311Controller {
   }
 
   @Open311Resource('GET', 'services', OPEN311_DOCUMENTS.services)
+  @ApiOkResponse({ type: [Open311ServiceResponse] })
+  @ApiOpen311Errors(400, 404)
   services(@Query() query: Open311JurisdictionQuery): Promise<Open311ServiceEntry[]> {
     this.open311.checkJurisdiction(query.jurisdiction_id);
     return this.open311.services();
   }
 
   @Open311Resource('GET', 'services/:code', OPEN311_DOCUMENTS.serviceDefinition)
+  @ApiOkResponse({ type: Open311ServiceDefinitionResponse })
+  @ApiOpen311Errors(400, 404)
   definition(
     @Param('code') code: string,
     @Query() query: Open311JurisdictionQuery,
@@ -79,6 +94,8 @@ export class Open311Controller {
   @ApiKeyAuth({ query: true, body: true })
   @Roles('integrator')
   @ApiSecurity('api-key')
+  @ApiCreatedResponse({ type: [Open311CreatedRequestResponse] })
+  @ApiOpen311Errors(400, 403, 404)
   @ApiOperation({ summary: 'Create a service request (an integrator API key is required)' })
   create(@Body() body: Open311CreateRequestDto): Promise<Open311CreatedRequest[]> {
     this.open311.checkJurisdiction(body.jurisdiction_id);
@@ -86,6 +103,8 @@ export class Open311Controller {
   }
 
   @Open311Resource('GET', 'requests', OPEN311_DOCUMENTS.serviceRequests)
+  @ApiOkResponse({ type: [Open311RequestResponse] })
+  @ApiOpen311Errors(400, 404)
   requests(@Query() query: Open311RequestsQuery): Promise<Open311Request[]> {
     this.open311.checkJurisdiction(query.jurisdiction_id);
     return this.open311.requests({
@@ -100,6 +119,8 @@ export class Open311Controller {
   }
 
   @Open311Resource('GET', 'requests/:id', OPEN311_DOCUMENTS.serviceRequests)
+  @ApiOkResponse({ type: [Open311RequestResponse] })
+  @ApiOpen311Errors(400, 404)
   request(@Param('id') id: string, @Query() query: Open311JurisdictionQuery): Promise<Open311Request[]> {
     this.open311.checkJurisdiction(query.jurisdiction_id);
     if (!TRACKING_CODE.test(id)) throw new ReportNotFoundError();
@@ -107,10 +128,12 @@ export class Open311Controller {
   }
 
   @Open311Resource('GET', 'tokens/:token', OPEN311_DOCUMENTS.serviceRequests)
+  @ApiOkResponse({ type: [Open311TokenResponse] })
+  @ApiOpen311Errors(400, 404)
   token(
     @Param('token', new ParseUUIDPipe({ exceptionFactory: () => new ReportNotFoundError() })) token: string,
     @Query() query: Open311JurisdictionQuery,
-  ): Promise<{ service_request_id: string; token: string }[]> {
+  ): Promise<Open311TokenResponse[]> {
     this.open311.checkJurisdiction(query.jurisdiction_id);
     return this.open311.token(token);
   }

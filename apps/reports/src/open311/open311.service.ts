@@ -181,7 +181,6 @@ export class Open311Service {
           ? {
               trackingCodes: filter.serviceRequestIds?.map((id) => id.toUpperCase()),
               limit: MAX_REQUESTS,
-              offset: 0,
             }
           : {
               ...(filter.serviceCodes === undefined ? {} : { categoryCodes: filter.serviceCodes }),
@@ -189,11 +188,10 @@ export class Open311Service {
               submittedFrom: start,
               submittedTo: end,
               limit: MAX_REQUESTS,
-              offset: 0,
             },
       ),
     );
-    return Promise.all(page.items.map((report) => this.toRequest(report)));
+    return Promise.all(page.map((report) => this.toRequest(report)));
   }
 
   async request(serviceRequestId: string): Promise<Open311Request[]> {

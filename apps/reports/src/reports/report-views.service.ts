@@ -2,6 +2,7 @@ import { assertAgencyScope, type Principal } from '@ioc/auth';
 import { type Tx, UnitOfWork } from '@ioc/database';
 import { Injectable } from '@nestjs/common';
 import { type Report, TRIAGE_STATUSES } from './report';
+import { encodeReportCursor } from './report-cursor';
 import { ReportNotFoundError } from './report.errors';
 import {
   detailedView,
@@ -41,13 +42,12 @@ export class ReportViewsService {
     let scoped: ReportFilter;
     if (principal.roles.includes('operator')) scoped = filter;
     else if (principal.agencyId !== undefined) scoped = { ...filter, agencyId: principal.agencyId };
-    else return { items: [], total: 0, limit: filter.limit, offset: filter.offset };
-    const page = await this.uow.run((tx) => this.reports.list(tx, scoped));
+    else return { items: [] };
+    const reports = await this.uow.run((tx) => this.reports.list(tx, scoped));
+    const last = reports[reports.length - 1];
     return {
-      items: page.items.map((report) => reportView(report, principal)),
-      total: page.total,
-      limit: filter.limit,
-      offset: filter.offset,
+      items: reports.map((report) => reportView(report, principal)),
+      ...(reports.length === filter.limit && last ? { nextCursor: encodeReportCursor(last) } : {}),
     };
   }
 

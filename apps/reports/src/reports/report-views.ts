@@ -63,11 +63,10 @@ export interface ReportView {
   timeline?: { at: string; action: string; status: ReportStatus; actor: Actor; note: string | null }[];
 }
 
+/** A page of a report list; `nextCursor` (absent on the last page) asks for the next one. */
 export interface ReportPage {
   items: ReportView[];
-  total: number;
-  limit: number;
-  offset: number;
+  nextCursor?: string;
 }
 
 function isoOrNull(value: Date | null): string | null {

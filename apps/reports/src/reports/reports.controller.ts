@@ -1,6 +1,7 @@
 import { Public } from '@ioc/auth';
-import { iocValidationPipe, ValidationFailedError } from '@ioc/observability';
+import { ApiErrorResponses, iocValidationPipe, ValidationFailedError } from '@ioc/observability';
 import {
+  applyDecorators,
   Body,
   Controller,
   Get,
@@ -15,9 +16,22 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import type { Request } from 'express';
-import { ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { CitizenSecretDto, RateReportDto, ReopenReportDto } from './dto/citizen-action.dto';
 import { CreateReportDto } from './dto/create-report.dto';
+import {
+  ApiPhotoResponse,
+  PublicReportViewResponse,
+  SubmissionReceiptResponse,
+} from './dto/report-views.response';
 import { PhotoNotFoundError, ReportNotFoundError } from './report.errors';
 import { PhotoUploads } from './photo-uploads.interceptor';
 import { ReportPhotosService } from './report-photos.service';
@@ -62,6 +76,12 @@ export class ReportsController {
     required: false,
     description: 'A retry with the same key returns the first answer',
   })
+  @ApiCreatedResponse({ type: SubmissionReceiptResponse })
+  @ApiErrorResponses(
+    400,
+    { status: 409, description: 'REPORT.IDEMPOTENCY_KEY_REUSED: the key came with a different report' },
+    { status: 413, description: 'The body, or a photo, is over the limit' },
+  )
   async submit(
     @Req() req: Request,
     @Body() body: unknown,
@@ -89,12 +109,16 @@ export class ReportsController {
 
   @Get('track/:code')
   @ApiOperation({ summary: 'Public tracking: status, timeline and answer; never personal data' })
+  @ApiOkResponse({ type: PublicReportViewResponse })
+  @ApiErrorResponses(404)
   track(@Param('code') code: string): Promise<PublicReportView> {
     return this.views.track(checkCode(code));
   }
 
   @Get('track/:code/answer-photos/:position')
   @ApiOperation({ summary: "A photo of the agency's answer (public with the answer)" })
+  @ApiPhotoResponse()
+  @ApiErrorResponses(404)
   async answerPhoto(
     @Param('code') code: string,
     @Param('position', new ParseIntPipe({ exceptionFactory: () => new PhotoNotFoundError() }))
@@ -107,6 +131,7 @@ export class ReportsController {
   @Post('track/:code/confirm')
   @HttpCode(200)
   @ApiOperation({ summary: 'The citizen accepts the answer; the report is closed' })
+  @ApiCitizenActionResponses()
   confirm(@Param('code') code: string, @Body() body: CitizenSecretDto): Promise<PublicReportView> {
     return this.reports.confirm(checkCode(code), body.secret);
   }
@@ -114,6 +139,7 @@ export class ReportsController {
   @Post('track/:code/reopen')
   @HttpCode(200)
   @ApiOperation({ summary: 'The citizen rejects the answer within the reopen window' })
+  @ApiCitizenActionResponses()
   reopen(@Param('code') code: string, @Body() body: ReopenReportDto): Promise<PublicReportView> {
     return this.reports.reopen(checkCode(code), body.secret, body.reason);
   }
@@ -121,9 +147,23 @@ export class ReportsController {
   @Post('track/:code/rate')
   @HttpCode(200)
   @ApiOperation({ summary: 'The citizen rates the handling, 1 to 5' })
+  @ApiCitizenActionResponses()
   rate(@Param('code') code: string, @Body() body: RateReportDto): Promise<PublicReportView> {
     return this.reports.rate(checkCode(code), body.secret, body.rating, body.comment);
   }
+}
+
+/** The answers of a citizen's action with the tracking code and the secret. */
+function ApiCitizenActionResponses(): MethodDecorator {
+  return applyDecorators(
+    ApiOkResponse({ type: PublicReportViewResponse }),
+    ApiErrorResponses(
+      400,
+      { status: 403, description: 'REPORT.INVALID_SECRET: the secret does not match' },
+      404,
+      { status: 409, description: "Not allowed in the report's status (or the window has closed)" },
+    ),
+  );
 }
 
 // The same validation as every other body, applied here because the report may come inside a multipart field.

@@ -2,6 +2,7 @@ import type { ReportChannel, ReportStatus } from '@ioc/contracts';
 import { qualifiedTable, type Tx } from '@ioc/database';
 import { Injectable } from '@nestjs/common';
 import { OPEN_STATUSES, Report, type SlaDeadline, type TimelineEntry } from './report';
+import type { ReportCursor } from './report-cursor';
 
 /** Filters of a report list; every field optional, paging bounded by the controller's DTO. */
 export interface ReportFilter {
@@ -13,7 +14,8 @@ export interface ReportFilter {
   submittedFrom?: Date;
   submittedTo?: Date;
   limit: number;
-  offset: number;
+  /** The page starts after this report, in the list's order (newest submitted first). */
+  after?: ReportCursor;
 }
 
 /** Whose photos: the citizen's (private) or the agency's answer (public with the answer). */
@@ -235,7 +237,7 @@ export class ReportsRepository {
     return rows[0] && toReport(rows[0]);
   }
 
-  async list(tx: Tx, filter: ReportFilter): Promise<{ items: Report[]; total: number }> {
+  async list(tx: Tx, filter: ReportFilter): Promise<Report[]> {
     const where: string[] = [];
     const params: unknown[] = [];
     const add = (sql: (p: string) => string, value: unknown) => {
@@ -251,17 +253,19 @@ export class ReportsRepository {
     if (filter.adminUnitCode !== undefined) add((p) => `${p} = ANY(admin_unit_codes)`, filter.adminUnitCode);
     if (filter.submittedFrom !== undefined) add((p) => `submitted_at >= ${p}`, filter.submittedFrom);
     if (filter.submittedTo !== undefined) add((p) => `submitted_at < ${p}`, filter.submittedTo);
+    if (filter.after !== undefined) {
+      // Keyset paging in the list's order (submitted_at DESC, id): what comes after the cursor's report.
+      params.push(filter.after.submittedAt, filter.after.id);
+      const [at, id] = [`$${params.length - 1}`, `$${params.length}`];
+      where.push(`(submitted_at < ${at} OR (submitted_at = ${at} AND id > ${id}))`);
+    }
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const table = qualifiedTable(tx, 'reports');
-    const [rows, count] = await Promise.all([
-      tx.query<ReportRow[]>(
-        `SELECT * FROM ${table} ${clause} ORDER BY submitted_at DESC, id
-         LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-        [...params, filter.limit, filter.offset],
-      ),
-      tx.query<{ total: string }[]>(`SELECT count(*) AS total FROM ${table} ${clause}`, params),
-    ]);
-    return { items: rows.map(toReport), total: Number(count[0].total) };
+    const rows = await tx.query<ReportRow[]>(
+      `SELECT * FROM ${table} ${clause} ORDER BY submitted_at DESC, id LIMIT $${params.length + 1}`,
+      [...params, filter.limit],
+    );
+    return rows.map(toReport);
   }
 
   async addTimeline(tx: Tx, entries: readonly TimelineEntry[]): Promise<void> {

@@ -1,4 +1,5 @@
 import { Controller, Get, Inject, Logger, ServiceUnavailableException } from '@nestjs/common';
+import { ApiOkResponse, type SchemaObject } from '@nestjs/swagger';
 import {
   HealthCheck,
   type HealthCheckResult,
@@ -6,6 +7,7 @@ import {
   type HealthIndicatorFunction,
   HealthIndicatorService,
 } from '@nestjs/terminus';
+import { ApiErrorResponses } from '../bootstrap/api-error-responses';
 import { ServiceUnavailableError } from '../errors/ioc-error';
 import { PublicRoute } from '../public-route';
 import { type ReadinessCheck, runWithTimeout } from './readiness';
@@ -18,6 +20,34 @@ export interface ReadinessOptions {
   checks: readonly ReadinessCheck[];
   timeoutMs: number;
 }
+
+/** What each check reported, by its name. */
+const CHECKS_SCHEMA: SchemaObject = {
+  type: 'object',
+  additionalProperties: {
+    type: 'object',
+    required: ['status'],
+    properties: { status: { type: 'string', enum: ['up', 'down'] } },
+    additionalProperties: true,
+  },
+  example: { database: { status: 'up' } },
+};
+
+/** The 200 of both probes (terminus' result); a failure answers 503 with the shared error body. */
+const ApiHealthyResponse = () =>
+  ApiOkResponse({
+    description: 'Every check is up',
+    schema: {
+      type: 'object',
+      required: ['status', 'details'],
+      properties: {
+        status: { type: 'string', enum: ['ok'] },
+        info: CHECKS_SCHEMA,
+        error: { ...CHECKS_SCHEMA, example: {} },
+        details: CHECKS_SCHEMA,
+      },
+    },
+  });
 
 /** Kubernetes probes: liveness says the process answers; readiness runs the app's checks. */
 @Controller('health')
@@ -32,14 +62,18 @@ export class HealthController {
   ) {}
 
   @Get('live')
-  @HealthCheck()
+  @ApiHealthyResponse()
+  @ApiErrorResponses(503)
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
   live(): Promise<HealthCheckResult> {
     // Liveness must not depend on Postgres or Kafka: a restart would not fix them.
     return this.health.check([]);
   }
 
   @Get('ready')
-  @HealthCheck()
+  @ApiHealthyResponse()
+  @ApiErrorResponses({ status: 503, description: 'HEALTH.NOT_READY: details.failed names the failed checks' })
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
   async ready(): Promise<HealthCheckResult> {
     try {
       return await this.health.check(this.options.checks.map((check) => this.indicator(check)));

@@ -33,11 +33,9 @@ export class ListReportsQuery {
   @Max(200)
   limit?: number;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 100000, default: 0 })
+  @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page', maxLength: 200 })
   @IsOptional()
-  @DecimalNumber()
-  @IsInt()
-  @Min(0)
-  @Max(100000)
-  offset?: number;
+  @IsString()
+  @MaxLength(200)
+  cursor?: string;
 }
