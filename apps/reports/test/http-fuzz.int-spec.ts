@@ -248,8 +248,8 @@ describe('reports HTTP edge under hostile input', () => {
     expect(response.json).toEqual(expect.arrayContaining([expect.objectContaining({ code: 400 })]));
   });
 
-  it.each(['limit=0x10', 'limit=', 'offset=0x10', 'limit=%2016'])(
-    'refuses paging that is not decimal: %s',
+  it.each(['limit=0x10', 'limit=', 'limit=%2016', 'cursor=0x10', 'cursor='])(
+    'refuses paging that is not a decimal limit or an issued cursor: %s',
     async (query) => {
       expectFieldRefused(
         await send({ method: 'GET', path: `/operator/reports?${query}`, headers: bearer(operator) }),
