@@ -38,6 +38,7 @@ export {
 } from './errors/ioc-error';
 export { fieldErrorsOf, iocValidationPipe } from './errors/validation';
 export { DecimalNumber, decimalNumber } from './errors/decimal-number';
+export { decodeKeysetCursor, encodeKeysetCursor, type KeysetPosition } from './errors/keyset-cursor';
 export { hasUnstorableText, MAX_INPUT_DEPTH, unsafeInputFields } from './errors/input-safety';
 export {
   HealthModule,
