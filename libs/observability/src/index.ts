@@ -39,6 +39,7 @@ export {
 export { fieldErrorsOf, iocValidationPipe } from './errors/validation';
 export { DecimalNumber, decimalNumber } from './errors/decimal-number';
 export { decodeKeysetCursor, encodeKeysetCursor, type KeysetPosition } from './errors/keyset-cursor';
+export { CursorPageQuery } from './errors/page-query';
 export { hasUnstorableText, MAX_INPUT_DEPTH, unsafeInputFields } from './errors/input-safety';
 export {
   HealthModule,

@@ -11,8 +11,8 @@ import {
   type IncidentStatus,
 } from '@ioc/contracts';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { DecimalNumber } from '@ioc/observability';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { CursorPageQuery } from '@ioc/observability';
+import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
 import type { Incident } from '../incident';
 
 /** Same pattern as the contract's identifiers, so an assigned agency id is publishable. */
@@ -74,7 +74,7 @@ export class IncidentPageDto {
   nextCursor?: string;
 }
 
-export class ListIncidentsQuery {
+export class ListIncidentsQuery extends CursorPageQuery {
   @ApiPropertyOptional({ enum: INCIDENT_STATUSES })
   @IsOptional()
   @IsIn(INCIDENT_STATUSES)
@@ -84,20 +84,6 @@ export class ListIncidentsQuery {
   @IsOptional()
   @IsIn(INCIDENT_SOURCES)
   source?: IncidentSource;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @DecimalNumber()
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
 }
 
 export class AssignIncidentDto {

@@ -1,11 +1,11 @@
 import { REPORT_STATUSES, type ReportStatus } from '@ioc/contracts';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { DecimalNumber } from '@ioc/observability';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { CursorPageQuery } from '@ioc/observability';
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { IDENTIFIER } from './create-report.dto';
 
 /** Filters and paging of report lists. */
-export class ListReportsQuery {
+export class ListReportsQuery extends CursorPageQuery {
   @ApiPropertyOptional({ enum: REPORT_STATUSES })
   @IsOptional()
   @IsIn(REPORT_STATUSES)
@@ -24,18 +24,4 @@ export class ListReportsQuery {
   @MaxLength(64)
   @Matches(IDENTIFIER)
   adminUnitCode?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @DecimalNumber()
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page', maxLength: 200 })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
 }
