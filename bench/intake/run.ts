@@ -50,13 +50,13 @@ import { cpus, totalmem } from 'node:os';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { intakeEnv } from '../../apps/intake/src/config';
-import { dataOf } from '../../apps/intake/src/shared/consumed-events';
+import { dataOf } from '../../apps/intake/src/common/consumed-events';
 import { IncidentsRepository } from '../../apps/intake/src/incidents/incidents.repository';
 import { IncidentsService } from '../../apps/intake/src/incidents/incidents.service';
 import { SeverityRules } from '../../apps/intake/src/incidents/severity';
 import { intakeMigrations } from '../../apps/intake/src/migrations';
 import { ReferenceDataRepository } from '../../apps/intake/src/reference/reference-data.repository';
-import { UuidIdGenerator } from '../../apps/intake/src/shared/id-generator';
+import { UuidIdGenerator } from '../../apps/intake/src/common/id-generator';
 import { assertLoopback, BENCH_BROKERS, BENCH_DATABASE_URL, until, writeBenchSection } from '../support';
 
 const DETECTIONS = Number(process.env.BENCH_DETECTIONS ?? 200_000);

@@ -22,7 +22,7 @@ import { ReportPhotosService } from './reports/report-photos.service';
 import { ReportRoutingService } from './reports/report-routing.service';
 import { ReportStore } from './reports/report-store';
 import { ReportViewsService } from './reports/report-views.service';
-import { IdGenerator, RandomIdGenerator } from './shared/ports';
+import { IdGenerator, RandomIdGenerator } from './common/ports';
 import { SlaService } from './sla/sla.service';
 import { SlaSweeper } from './sla/sla.sweeper';
 import { ReportSubmissionsConsumer } from './submissions/report-submissions.consumer';

@@ -2,7 +2,7 @@ import { EventTypes, Topics } from '@ioc/contracts';
 import { ConsumerFactory } from '@ioc/messaging';
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { IntakeConfig } from '../config';
-import { dataOf } from '../shared/consumed-events';
+import { dataOf } from '../common/consumed-events';
 import { CameraStatusService } from './camera-status.service';
 
 /** `ioc.camera.heartbeats` → camera status. */

@@ -5,8 +5,8 @@ import { type Tx, UnitOfWork } from '@ioc/database';
 import { IntakeConfig } from '../config';
 import { FutureEventTimeError, UnknownCameraError } from '../reference/reference-data.errors';
 import { Clock } from '@ioc/platform';
-import { IdGenerator } from '../shared/id-generator';
-import { INTAKE_EVENT_SOURCE } from '../shared/intake-topics';
+import { IdGenerator } from '../common/id-generator';
+import { INTAKE_EVENT_SOURCE } from '../common/intake-topics';
 import { type CameraLiveness, CamerasRepository, type StatusChange } from './cameras.repository';
 
 /** A heartbeat event as the consumer hands it over. */

@@ -1,5 +1,5 @@
 import { createEvent, EventTypes, type EventDataMap, type IocEvent } from '@ioc/contracts';
-import { INTAKE_EVENT_SOURCE } from '../shared/intake-topics';
+import { INTAKE_EVENT_SOURCE } from '../common/intake-topics';
 import type { Incident } from './incident';
 
 type IncidentEventType =

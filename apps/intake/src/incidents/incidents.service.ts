@@ -8,7 +8,7 @@ import { IntakeConfig } from '../config';
 import { FutureEventTimeError, UnknownCameraError } from '../reference/reference-data.errors';
 import { ReferenceDataRepository } from '../reference/reference-data.repository';
 import { Clock } from '@ioc/platform';
-import { IdGenerator } from '../shared/id-generator';
+import { IdGenerator } from '../common/id-generator';
 import { correlateDetections, type Detection, type IncidentPlace, openIncident } from './correlation';
 import { type Incident, incidentKey } from './incident';
 import type { IncidentCursor } from './incident-cursor';

@@ -7,8 +7,8 @@ import type { IncidentPlace } from '../incidents/correlation';
 import { IncidentsService, type JamSignal } from '../incidents/incidents.service';
 import { FutureEventTimeError, UnknownSegmentError } from '../reference/reference-data.errors';
 import { Clock } from '@ioc/platform';
-import { IdGenerator } from '../shared/id-generator';
-import { INTAKE_EVENT_SOURCE } from '../shared/intake-topics';
+import { IdGenerator } from '../common/id-generator';
+import { INTAKE_EVENT_SOURCE } from '../common/intake-topics';
 import { type CongestionThresholds, nextCongestionLevel } from './congestion';
 import { type SegmentState, TrafficRepository } from './traffic.repository';
 

@@ -1,7 +1,7 @@
 import type { Tx } from '@ioc/database';
 import { Injectable } from '@nestjs/common';
 import { type CategoryRules, ReferenceCatalog } from '../reference/reference-catalog';
-import { degreesAround, distanceMeters, type LatLon } from '../shared/geo';
+import { degreesAround, distanceMeters, type LatLon } from '../common/geo';
 import type { Assignment, Report } from './report';
 import { OutsideCityError, UnknownCategoryError } from './report.errors';
 import { ReportsRepository } from './reports.repository';

@@ -4,7 +4,7 @@ import { aJpegWithExif, aReportsTestCity } from '../../../../test/factories/repo
 import { PhotoSanitizer } from '../photos/photo-sanitizer';
 import { ReferenceCatalog, ReferenceSource, type ReferenceSnapshot } from '../reference/reference-catalog';
 import { Clock } from '@ioc/platform';
-import { IdGenerator } from '../shared/ports';
+import { IdGenerator } from '../common/ports';
 import { type Tx, UnitOfWork } from '@ioc/database';
 import { IdempotencyService } from './idempotency.service';
 import { OPEN_STATUSES, Report, type ReportState, type TimelineEntry } from './report';

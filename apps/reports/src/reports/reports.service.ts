@@ -4,7 +4,7 @@ import { type Tx, UnitOfWork } from '@ioc/database';
 import { Injectable } from '@nestjs/common';
 import { ReferenceCatalog } from '../reference/reference-catalog';
 import { Clock } from '@ioc/platform';
-import { hashSecret, IdGenerator, secretMatches } from '../shared/ports';
+import { hashSecret, IdGenerator, secretMatches } from '../common/ports';
 import { IdempotencyService } from './idempotency.service';
 import { type RejectionKind, Report } from './report';
 import { ReportPhotosService } from './report-photos.service';
