@@ -91,19 +91,13 @@ describe('bad input goes to the dead-letter topic and the consumer moves on', ()
     ];
     await producer.sendRecords(batch);
 
-    const runner = new BatchConsumerRunner({
-      kafka,
-      dataSource: world.dataSource,
-      groupId: consumerName,
+    const runner = world.runner({
       consumerName,
       topics: [world.topic(Topics.cameraDetections)],
       handler,
-      dlq: new DeadLetterPublisher(producer, { topic: world.topic(Topics.dlq) }),
       maxMessageBytes: MAX_MESSAGE_BYTES,
       retry: { initialMs: 20, maxMs: 100, maxAttempts: 5 },
-      session: { sessionTimeout: 6_000, heartbeatInterval: 300, rebalanceTimeout: 6_000 },
     });
-    world.stopAtTearDown(runner);
     await runner.start();
     await waitFor(async () => (await counters())['cam-flaky'] === 1, {
       what: 'the events after the bad ones',

@@ -1,12 +1,6 @@
 import { encodeKafkaMessage, Topics, type KnownIocEvent } from '@ioc/contracts';
 import { qualifiedTable } from '@ioc/database';
-import {
-  BatchConsumerRunner,
-  DeadLetterPublisher,
-  InboxPruner,
-  messagingMetrics,
-  type ConsumeContext,
-} from '@ioc/messaging';
+import { InboxPruner, messagingMetrics, type ConsumeContext } from '@ioc/messaging';
 import { databaseUrl, waitFor } from '@ioc/testing';
 import { Client } from 'pg';
 import { useMessagingWorld } from './fixtures/messaging-world';
@@ -23,7 +17,7 @@ describe(InboxPruner.name, () => {
     schema: 'pruner',
     partitions: { [Topics.cameraDetections]: 1, [Topics.dlq]: 1 },
   });
-  const { kafka, schema, suffix } = world;
+  const { schema, suffix } = world;
   const producer = world.producer();
 
   beforeEach(async () => {
@@ -137,18 +131,12 @@ describe(InboxPruner.name, () => {
           }[]
         ).map(({ camera_id, n }) => [camera_id, n]),
       );
-    const runner = new BatchConsumerRunner({
-      kafka,
-      dataSource: world.dataSource,
-      groupId: consumerName,
+    const runner = world.runner({
       consumerName,
       topics: [topic],
       handler: (event: KnownIocEvent, context: ConsumeContext) =>
         applyDetection(context.manager, schema, event),
-      dlq: new DeadLetterPublisher(producer, { topic: world.topic(Topics.dlq) }),
-      session: { sessionTimeout: 6_000, heartbeatInterval: 300, rebalanceTimeout: 6_000 },
     });
-    world.stopAtTearDown(runner);
     const recent = aDetection('cam-recent');
     await producer.sendRecords([{ topic, ...encodeKafkaMessage(recent) }]);
     await runner.start();

@@ -2,7 +2,6 @@ import { encodeKafkaMessage, Topics, type KnownIocEvent } from '@ioc/contracts';
 import { qualifiedTable } from '@ioc/database';
 import {
   BatchConsumerRunner,
-  DeadLetterPublisher,
   DlqHeaders,
   KafkaReadiness,
   messagingMetrics,
@@ -17,8 +16,6 @@ import { applyDetection } from './fixtures/harness';
 
 // The project's testTimeout is a per-project option jest-circus does not read; set it for this file.
 jest.setTimeout(90_000);
-
-const SESSION = { sessionTimeout: 6_000, heartbeatInterval: 300, rebalanceTimeout: 6_000 };
 
 /**
  * One bad message must never hold its partition: a message that fails deterministically is isolated from
@@ -44,18 +41,12 @@ describe('a failing message is isolated from its chunk; a transient fault is ret
     topic: string,
     options: Partial<BatchConsumerRunnerOptions>,
   ): Promise<BatchConsumerRunner> {
-    const runner = new BatchConsumerRunner({
-      kafka,
-      dataSource: world.dataSource,
-      groupId: `${name}-${suffix}`,
+    const runner = world.runner({
       consumerName: `${name}-${suffix}`,
       topics: [topic],
-      dlq: new DeadLetterPublisher(producer, { topic: world.topic(Topics.dlq) }),
       retry: { initialMs: 20, maxMs: 100, maxAttempts: 5 },
-      session: SESSION,
       ...options,
     });
-    world.stopAtTearDown(runner);
     return runner.start().then(() => runner);
   }
 

@@ -1,11 +1,5 @@
 import { encodeKafkaMessage, type KnownIocEvent, Topics } from '@ioc/contracts';
-import {
-  BatchConsumerRunner,
-  type BatchConsumerRunnerOptions,
-  DeadLetterPublisher,
-  type MessagingLogger,
-  PoisonMessageError,
-} from '@ioc/messaging';
+import { type BatchConsumerRunnerOptions, type MessagingLogger, PoisonMessageError } from '@ioc/messaging';
 import { currentCorrelationId, currentTraceparent, parseTraceparent } from '@ioc/observability';
 import { waitFor } from '@ioc/testing';
 import { useMessagingWorld } from './fixtures/messaging-world';
@@ -13,7 +7,6 @@ import { aDetection } from './fixtures/events';
 
 jest.setTimeout(90_000);
 
-const SESSION = { sessionTimeout: 6_000, heartbeatInterval: 300, rebalanceTimeout: 6_000 };
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const traceparent = (span: string) => `00-${TRACE_ID}-${span}-01`;
 
@@ -30,7 +23,7 @@ interface Seen {
  */
 describe('a consumer handles each event in the flow the event carries', () => {
   const world = useMessagingWorld({ schema: 'trace', partitions: { [Topics.dlq]: 1 } });
-  const { kafka, suffix } = world;
+  const { suffix } = world;
   const producer = world.producer();
   const lines: { level: string; fields: Record<string, unknown>; message: string }[] = [];
   const logger: MessagingLogger = {
@@ -52,18 +45,7 @@ describe('a consumer handles each event in the flow the event carries', () => {
     topic: string,
     options: Partial<BatchConsumerRunnerOptions>,
   ): Promise<void> {
-    const runner = new BatchConsumerRunner({
-      kafka,
-      dataSource: world.dataSource,
-      groupId: `${name}-${suffix}`,
-      consumerName: `${name}-${suffix}`,
-      topics: [topic],
-      dlq: new DeadLetterPublisher(producer, { topic: world.topic(Topics.dlq) }),
-      session: SESSION,
-      logger,
-      ...options,
-    });
-    world.stopAtTearDown(runner);
+    const runner = world.runner({ consumerName: `${name}-${suffix}`, topics: [topic], logger, ...options });
     await runner.start();
   }
 

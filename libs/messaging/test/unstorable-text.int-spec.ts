@@ -1,12 +1,6 @@
 import { createEvent, encodeKafkaMessage, EventTypes, Topics, type KnownIocEvent } from '@ioc/contracts';
 import { qualifiedTable } from '@ioc/database';
-import {
-  BatchConsumerRunner,
-  DeadLetterPublisher,
-  DlqHeaders,
-  type ConsumeContext,
-  type OutboundRecord,
-} from '@ioc/messaging';
+import { DlqHeaders, type ConsumeContext, type OutboundRecord } from '@ioc/messaging';
 import { waitFor, readTopic } from '@ioc/testing';
 import { useMessagingWorld } from './fixtures/messaging-world';
 
@@ -36,7 +30,6 @@ describe('a submission holding text Postgres cannot store goes to the dead-lette
     schema: 'unstorable',
     partitions: { [Topics.reportsSubmissions]: 1, [Topics.dlq]: 1 },
   });
-  const { kafka } = world;
   const consumerName = `unstorable-test-${world.suffix}`;
   const producer = world.producer();
 
@@ -81,18 +74,12 @@ describe('a submission holding text Postgres cannot store goes to the dead-lette
     const nulSubject = tampered('HL-SUBJECT', { subject: 'hotline:HL\u0000SUBJECT' });
     await producer.sendRecords([valid('HL-1'), nul, surrogate, nulSubject, valid('HL-2')]);
 
-    const runner = new BatchConsumerRunner({
-      kafka,
-      dataSource: world.dataSource,
-      groupId: consumerName,
+    const runner = world.runner({
       consumerName,
       topics: [world.topic(Topics.reportsSubmissions)],
       handler,
-      dlq: new DeadLetterPublisher(producer, { topic: world.topic(Topics.dlq) }),
       retry: { initialMs: 20, maxMs: 100, maxAttempts: 3 },
-      session: { sessionTimeout: 6_000, heartbeatInterval: 300, rebalanceTimeout: 6_000 },
     });
-    world.stopAtTearDown(runner);
     await runner.start();
 
     const stored = async () =>
