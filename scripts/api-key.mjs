@@ -6,8 +6,7 @@ import { readdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { findPostgres } from './infra/postgres.mjs';
-import { say } from './infra/util.mjs';
+import { usePostgresOrExit } from './infra/postgres.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const entryOf = (service) => path.join(ROOT, 'apps', service, 'src', 'cli', 'api-key.ts');
@@ -23,10 +22,5 @@ if (typeof values.service !== 'string' || !services.includes(values.service)) {
   process.exit(2);
 }
 // The service's own schema, in the Postgres `npm start` uses, unless DATABASE_URL names another.
-const databaseUrl = await findPostgres();
-if (!databaseUrl) {
-  say('no Postgres answers: start one with npm start or npm run infra -- up, or set DATABASE_URL');
-  process.exit(1);
-}
-process.env.DATABASE_URL = databaseUrl;
+await usePostgresOrExit();
 await import(pathToFileURL(entryOf(values.service)).href);

@@ -3,14 +3,10 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { findPostgres } from './infra/postgres.mjs';
-import { ROOT, say } from './infra/util.mjs';
+import { usePostgresOrExit } from './infra/postgres.mjs';
+import { ROOT } from './infra/util.mjs';
 
-const databaseUrl = await findPostgres();
-if (!databaseUrl) {
-  say('no Postgres answers: start one with npm start or npm run infra -- up, or set DATABASE_URL');
-  process.exit(1);
-}
+await usePostgresOrExit();
 const seeds = readdirSync(path.join(ROOT, 'apps'))
   .map((app) => path.join('apps', app, 'src', 'cli', 'seed.ts'))
   .filter((seed) => existsSync(path.join(ROOT, seed)));
@@ -19,7 +15,7 @@ for (const seed of seeds) {
   const { status } = spawnSync(process.execPath, ['-r', '@swc-node/register', seed], {
     cwd: ROOT,
     stdio: 'inherit',
-    env: { ...process.env, DATABASE_URL: databaseUrl, SWC_NODE_PROJECT: 'tsconfig.json' },
+    env: { ...process.env, SWC_NODE_PROJECT: 'tsconfig.json' },
   });
   if (status !== 0) process.exit(status ?? 1);
 }

@@ -57,6 +57,20 @@ export async function findPostgres({
 }
 
 /**
+ * The URL of the Postgres `npm start` uses, for a one-shot command (`npm run seed`, `npm run api-key`), also set
+ * as DATABASE_URL for what the command runs; exits 1 saying what to do when none answers.
+ */
+export async function usePostgresOrExit() {
+  const url = await findPostgres();
+  if (!url) {
+    say('no Postgres answers: start one with npm start or npm run infra -- up, or set DATABASE_URL');
+    process.exit(1);
+  }
+  process.env.DATABASE_URL = url;
+  return url;
+}
+
+/**
  * Finds or starts PostgreSQL and says in one line which one is used: `DATABASE_URL` if it answers, else
  * `probeUrl` (the machine's usual 127.0.0.1:5432), else one this project started earlier on `port`, else it
  * starts one from /usr/lib/postgresql/<version>/bin with trust auth on 127.0.0.1 only.
