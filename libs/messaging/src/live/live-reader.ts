@@ -63,7 +63,11 @@ export class LiveReader {
     this.groupId = `${options.name}.${randomUUID()}`;
   }
 
-  /** Joins and starts reading; resolves once the reader has its partitions. */
+  /**
+   * Joins and starts reading; resolves once the reader has its partitions. Without `fromBeginning` it starts
+   * at each partition's end as of its first fetch, just after joining, so a record written in between may not
+   * be delivered: a live view, whose clients resume from their cursor (Kafka positions), not a log.
+   */
   async start(): Promise<void> {
     const consumer = this.options.kafka.consumer({
       groupId: this.groupId,
