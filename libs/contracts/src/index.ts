@@ -9,7 +9,9 @@ export {
   INCIDENT_SOURCES,
   INCIDENT_STATUSES,
   KPI_DIMENSION_KINDS,
-  KPI_WINDOWS,
+  KPI_DIRECTIONS,
+  KPI_PERIODS,
+  KPI_STATUSES,
   REPORT_CHANNELS,
   REPORT_STATUSES,
   type CameraStatus,
@@ -20,11 +22,13 @@ export {
   type IncidentSource,
   type IncidentStatus,
   type KpiDimensionKind,
-  type KpiWindow,
+  type KpiDirection,
+  type KpiPeriod,
+  type KpiStatus,
   type ReportChannel,
   type ReportStatus,
 } from './events/schemas/common.schemas';
-export { kpiSubject, submissionSubject } from './events/subjects';
+export { kpiSubject, kpiUpdateSubject, submissionSubject } from './events/subjects';
 export {
   personalDataRetentionViolations,
   TOPIC_CATALOG,
@@ -53,6 +57,7 @@ export {
   type IncomingKafkaMessage,
 } from './envelope/kafka-codec';
 export {
+  contractValidator,
   validateEvent,
   validateEventData,
   ValidationFailureReasons,
@@ -60,3 +65,32 @@ export {
   type ValidationFailureReason,
 } from './validation/event-validator';
 export { ContractError, InvalidEventError, InvalidTopicSuffixError } from './errors/contract.errors';
+export {
+  LIVE_CURSOR_MAX_LENGTH,
+  LIVE_NAMESPACE,
+  LIVE_RESYNC_REASONS,
+  LIVE_STREAM_TOPICS,
+  LIVE_STREAMS,
+  LiveCursorSchema,
+  LiveEvents,
+  liveStreamEventTypes,
+  LiveSubscriptionSchema,
+  validateLiveSubscription,
+  type LiveCamera,
+  type LiveClientEvents,
+  type LiveErrorMessage,
+  type LiveEventMessage,
+  type LiveIncident,
+  type LiveKpi,
+  type LivePushedEvent,
+  type LiveReport,
+  type LiveResyncReason,
+  type LiveSegment,
+  type LiveServerEvents,
+  type LiveSnapshotMessage,
+  type LiveStream,
+  type LiveStreamEventTypes,
+  type LiveSubscribeAck,
+  type LiveSubscription,
+} from './live/live.contract';
+export { KpiProjectionSchema } from './events/schemas/kpi.schemas';

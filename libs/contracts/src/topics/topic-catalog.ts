@@ -182,8 +182,9 @@ const catalog: { [K in keyof typeof Topics]: TopicSpec & { name: (typeof Topics)
   },
   kpiUpdates: {
     name: Topics.kpiUpdates,
-    purpose: 'Recomputed KPI values; compacted, so it holds the latest value per KPI and dimension.',
-    key: '<kpiCode>:<dimension kind>:<dimension code>',
+    purpose:
+      'Recomputed KPI values; compacted, so it holds the latest value per KPI, dimension and period bucket.',
+    key: '<kpiCode>:<dimension kind>:<dimension code>:<period>:<period start>',
     partitions: 3,
     cleanupPolicy: 'compact',
     retentionMs: null,

@@ -1,4 +1,5 @@
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
+import type { Static, TSchema } from '@sinclair/typebox';
 import addFormats from 'ajv-formats';
 
 import { EVENT_SCHEMAS, type EventDataMap } from '../events/event-schemas';
@@ -111,4 +112,22 @@ function describeErrors(errors: ErrorObject[] | null | undefined): string {
   });
   const more = list.length > MAX_LISTED_ERRORS ? `; and ${list.length - MAX_LISTED_ERRORS} more` : '';
   return list.slice(0, MAX_LISTED_ERRORS).join('; ') + more;
+}
+
+/**
+ * A validator for one of the contract's other messages (such as a live subscription), compiled once with the same
+ * rules and wording as the events' validators: a refusal names paths and rules, never values.
+ */
+export function contractValidator<S extends TSchema>(
+  schema: S,
+): (value: unknown) => { ok: true; data: Static<S> } | ValidationFailure {
+  const validate = ajv.compile(schema);
+  return (value) =>
+    validate(value)
+      ? { ok: true, data: value as Static<S> }
+      : {
+          ok: false,
+          reason: ValidationFailureReasons.schemaInvalid,
+          detail: describeErrors(validate.errors),
+        };
 }

@@ -166,8 +166,20 @@ export type CongestionLevel = (typeof CONGESTION_LEVELS)[number];
 export const KPI_DIMENSION_KINDS = ['city', 'unit', 'agency', 'category', 'channel', 'sector'] as const;
 export type KpiDimensionKind = (typeof KPI_DIMENSION_KINDS)[number];
 
-export const KPI_WINDOWS = ['day', 'week', 'month', 'quarter', 'year', 'rolling-24h', 'rolling-7d'] as const;
-export type KpiWindow = (typeof KPI_WINDOWS)[number];
+/**
+ * Calendar periods a KPI value covers, bucketed by event time; day and longer start at local midnight in the
+ * city's time zone (docs/architecture.md, "Time").
+ */
+export const KPI_PERIODS = ['hour', 'day', 'month', 'quarter', 'year'] as const;
+export type KpiPeriod = (typeof KPI_PERIODS)[number];
+
+/** Standing of a KPI against its target, judged on the value projected to the end of its period. */
+export const KPI_STATUSES = ['on-track', 'at-risk', 'off-track'] as const;
+export type KpiStatus = (typeof KPI_STATUSES)[number];
+
+/** Whether a KPI should reach its target (`at-least`) or stay under it (`at-most`). */
+export const KPI_DIRECTIONS = ['at-least', 'at-most'] as const;
+export type KpiDirection = (typeof KPI_DIRECTIONS)[number];
 
 export const KpiDimensionSchema = Type.Object(
   {

@@ -5,7 +5,9 @@ import {
   DateTime,
   eventSchema,
   Identifier,
-  KPI_WINDOWS,
+  KPI_DIRECTIONS,
+  KPI_PERIODS,
+  KPI_STATUSES,
   KpiDimensionSchema,
   SafeString,
   StringEnum,
@@ -17,6 +19,7 @@ const unit = SafeString({
   minLength: 1,
   maxLength: 32,
 });
+const figure = (description: string) => Type.Number({ description, minimum: -1e12, maximum: 1e12 });
 
 export const KpiObservationV1 = eventSchema(
   EventTypes.kpiObservation,
@@ -29,7 +32,7 @@ export const KpiObservationV1 = eventSchema(
   {
     kpiCode,
     dimension: KpiDimensionSchema,
-    value: Type.Number({ description: 'The measured value', minimum: -1e12, maximum: 1e12 }),
+    value: figure('The measured value'),
     unit: Type.Optional(unit),
     observedAt: DateTime('When the value was measured'),
     periodStart: Type.Optional(DateTime('Start of the period the value covers')),
@@ -38,38 +41,59 @@ export const KpiObservationV1 = eventSchema(
   },
 );
 
+export const KpiProjectionSchema = Type.Object(
+  {
+    value: figure('Where the value is expected to stand at the end of the period'),
+    basis: StringEnum(['trend', 'so-far', 'final'] as const, {
+      description:
+        '`trend`: extrapolated from the value so far and its recent slope; `so-far`: too little of the period ' +
+        'has elapsed (or too few samples) for a trend, so the value so far; `final`: the period has ended',
+    }),
+    elapsedShare: Type.Number({
+      description: 'Share of the period elapsed when the projection was made, 0 to 1',
+      minimum: 0,
+      maximum: 1,
+    }),
+  },
+  {
+    description: 'The projection of the value to the end of its period, and what it rests on',
+    additionalProperties: false,
+  },
+);
+
 export const KpiUpdatedV1 = eventSchema(
   EventTypes.kpiUpdated,
   {
     title: 'KPI updated',
     description:
-      "A KPI's value for one dimension and window was recomputed. The topic is compacted by KPI and dimension, " +
-      'so it always holds the latest value of each.',
+      "A KPI's value for one dimension and period was recomputed. The topic is compacted by KPI, dimension and " +
+      'period, so it holds the latest value of each period (and the last periods of each KPI).',
   },
   {
     kpiCode,
     dimension: KpiDimensionSchema,
-    window: StringEnum(KPI_WINDOWS, {
-      description: 'Aggregation window; calendar windows are in the city time zone',
+    period: StringEnum(KPI_PERIODS, {
+      description: 'Calendar period the value covers; day and longer in the city time zone',
     }),
-    windowStart: DateTime('Start of the window'),
-    value: Type.Number({ description: 'The value over the window', minimum: -1e12, maximum: 1e12 }),
+    periodStart: DateTime('Start of the period (UTC instant of its local start)'),
+    periodEnd: DateTime('End of the period, exclusive (UTC instant of its local end)'),
+    value: figure('The value over the period so far'),
     unit: Type.Optional(unit),
-    target: Type.Optional(
-      Type.Number({ description: 'Target for the value', minimum: -1e12, maximum: 1e12 }),
-    ),
-    targetDirection: Type.Optional(
-      StringEnum(['at-least', 'at-most'] as const, {
-        description: 'Whether the value should reach or stay under the target',
-      }),
-    ),
+    direction: StringEnum(KPI_DIRECTIONS, {
+      description: 'Whether the value should reach or stay under the target',
+    }),
+    target: Type.Optional(figure('Target for the period')),
+    projection: Type.Optional(KpiProjectionSchema),
     status: Type.Optional(
-      StringEnum(['on-track', 'at-risk', 'off-track'] as const, {
-        description: 'Standing against the target',
-      }),
+      StringEnum(KPI_STATUSES, { description: 'Standing against the target, judged on the projection' }),
     ),
     sampleCount: Type.Integer({
       description: 'How many events or observations the value is computed from',
+      minimum: 0,
+      maximum: 1e12,
+    }),
+    lateCount: Type.Integer({
+      description: 'Events that arrived after the grace period of their bucket: counted here, never dropped',
       minimum: 0,
       maximum: 1e12,
     }),
