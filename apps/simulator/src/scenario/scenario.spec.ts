@@ -27,7 +27,7 @@ function run(overrides: Partial<ScenarioSettings>, until: number): Action[] {
 }
 
 const ofKind = <K extends Action['kind']>(actions: readonly Action[], kind: K) =>
-  actions.filter((action): action is Extract<Action, { kind: K }> => action.kind === kind);
+  actions.filter((action): action is Action & { kind: K } => action.kind === kind);
 
 describe(Scenario.name, () => {
   describe('determinism', () => {
