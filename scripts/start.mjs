@@ -12,9 +12,10 @@ import { ensurePostgres } from './infra/postgres.mjs';
 import { Supervisor } from './infra/supervisor.mjs';
 import { LOG_DIR, ROOT, isPortOpen, maskUrl, rel, run, say } from './infra/util.mjs';
 
-const USAGE = `usage: npm start [-- --rebuild] [-- --with-simulator] [-- --log-level <level>]
+const USAGE = `usage: npm start [-- --rebuild] [-- --demo] [-- --log-level <level>]
   --rebuild            build even when dist/ is newer than every source file
-  --with-simulator     also start the simulator (demo load); same as IOC_SIMULATOR=1
+  --demo               also start the simulator: a realistic day of the city through the public interfaces
+                       (its SIMULATOR_* settings apply); same as --with-simulator or IOC_SIMULATOR=1
   --log-level <level>  services' log entries shown here from this level on (default warn; debug, info,
                        warn, error); .run/logs/<app>.log keeps all of them as JSON. debug or trace also
                        sets the services' LOG_LEVEL when it is not set
@@ -39,6 +40,7 @@ const { values: flags } = parseArgs({
   options: {
     rebuild: { type: 'boolean', default: false },
     'with-simulator': { type: 'boolean', default: false },
+    demo: { type: 'boolean', default: false },
     'log-level': { type: 'string', default: 'warn' },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -53,7 +55,7 @@ try {
   console.error(`${error.message}\n${USAGE}`);
   process.exit(2);
 }
-const withSimulator = flags['with-simulator'] || process.env.IOC_SIMULATOR === '1';
+const withSimulator = flags.demo || flags['with-simulator'] || process.env.IOC_SIMULATOR === '1';
 
 /** Everything this run started, newest last; stopped in reverse order. */
 const infra = [];
@@ -124,8 +126,33 @@ async function main() {
     runnable.filter((a) => a.name === 'simulator'),
   ];
   await Promise.all(core.map((app) => startService(app, env)));
-  await Promise.all(late.map((app) => startService(app, env)));
+  const simulatorEnv = late.length > 0 ? { ...env, ...(await simulatorSettings(env, core)) } : env;
+  await Promise.all(late.map((app) => startService(app, simulatorEnv)));
   printBanner({ kafka, postgres, started: runnable });
+}
+
+/**
+ * Where the simulator finds the services and its integrator keys: one key of intake (its HTTP ingest) and one of
+ * reports (Open311), made by each service's own key command, unless SIMULATOR_*_API_KEY is set already.
+ */
+async function simulatorSettings(env, core) {
+  const urlOf = (name) => core.find((app) => app.name === name)?.port;
+  const settings = {
+    SIMULATOR_REPORTS_URL: env.SIMULATOR_REPORTS_URL ?? `http://127.0.0.1:${urlOf('reports') ?? 3001}`,
+    SIMULATOR_INTAKE_URL: env.SIMULATOR_INTAKE_URL ?? `http://127.0.0.1:${urlOf('intake') ?? 3002}`,
+  };
+  const keys = [
+    ['SIMULATOR_INTAKE_API_KEY', 'intake', ['--scope', 'ioc.*']],
+    ['SIMULATOR_OPEN311_API_KEY', 'reports', []],
+  ];
+  for (const [name, service, scopes] of keys) {
+    if (env[name]) continue;
+    const cli = path.join(DIST, 'apps', service, 'src', 'cli', 'api-key.js');
+    if (!existsSync(cli)) continue;
+    const output = await run(process.execPath, [cli, '--integrator', 'simulator', ...scopes], { env });
+    settings[name] = output.trim().split('\n').pop();
+  }
+  return settings;
 }
 
 /** Skips the build when the stamp written after the last good build is newer than every source file. */

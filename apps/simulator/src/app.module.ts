@@ -3,6 +3,7 @@ import { kafkaServicePlatform } from '@ioc/platform';
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { DestinationStream } from 'pino';
 import { SimulatorConfig } from './config';
+import { SimulationModule } from './simulation/simulation.module';
 
 export const SERVICE_NAME = 'simulator';
 
@@ -30,6 +31,7 @@ export class AppModule {
           auth: false,
           logDestination: options.logDestination,
         }),
+        SimulationModule,
       ],
     };
   }
