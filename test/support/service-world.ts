@@ -138,10 +138,19 @@ export class ServiceWorld {
     );
   }
 
-  /** Publishes raw records (malformed or hostile input), to a partition of their own choosing if they name one. */
+  /**
+   * Publishes raw records (malformed or hostile input), to a partition of their own choosing if they name one,
+   * with the record timestamp (epoch milliseconds) they name, else the broker's clock.
+   */
   async publishRaw(
     base: TopicName,
-    messages: { key: string; value: string | Buffer; headers?: Record<string, string>; partition?: number }[],
+    messages: {
+      key: string;
+      value: string | Buffer;
+      headers?: Record<string, string>;
+      partition?: number;
+      timestamp?: string;
+    }[],
   ): Promise<void> {
     if (this.producer === undefined) {
       this.producer = this.kafka.producer({ allowAutoTopicCreation: false });

@@ -4,6 +4,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import type { DestinationStream } from 'pino';
 
 import { KpiConfig } from './config';
+import { KpiModule } from './kpi.module';
 import { kpiMigrations } from './migrations';
 
 export const SERVICE_NAME = 'kpi';
@@ -11,7 +12,7 @@ export const SERVICE_NAME = 'kpi';
 export const HTTP_SERVICE_OPTIONS: HttpServiceOptions = {
   title: `IOC ${SERVICE_NAME} service`,
   description:
-    'KPI catalog, targets and windowed aggregates from every domain topic; publishes ioc.kpi.updates.',
+    "The city's KPIs computed live from the reports, incidents, cameras, traffic and observation topics: catalog, values with projection and status, history and ranking; publishes ioc.kpi.updates.",
 };
 
 /** What a caller may change about the app beyond its config: `logDestination` lets a test read every log line. */
@@ -32,6 +33,7 @@ export class AppModule {
           logDestination: options.logDestination,
           migrations: kpiMigrations,
         }),
+        KpiModule,
       ],
     };
   }

@@ -181,29 +181,92 @@ export const KPI_PILLARS = [
 /** DTI pillar of a KPI. */
 export type KpiPillar = (typeof KPI_PILLARS)[number];
 
-/** Units a KPI value is measured in. */
-export const KPI_UNITS = ['percent', 'rank', 'count', 'hours'] as const;
+/** Units a KPI value is measured in; `score` is a composite's 0–100 standing against its inputs' targets. */
+export const KPI_UNITS = ['percent', 'rank', 'count', 'hours', 'rating', 'score'] as const;
 /** Unit of a KPI. */
 export type KpiUnit = (typeof KPI_UNITS)[number];
 
 /**
- * How a KPI's value is formed over a window: `latest` reported value, `ratio` of matching to all
- * events, `sum` of events, `mean` of observations, or `time-share` of time spent in a state.
+ * How a KPI's value is formed over a period: `latest` reported value, `ratio` of two event counts, `count` of
+ * events, `sum` or `mean` of an event field, a `percentile` of it, `time-share` of entity-time spent in some
+ * states, or a `composite` of other KPIs normalised against their targets.
  */
-export const KPI_AGGREGATIONS = ['latest', 'ratio', 'sum', 'mean', 'time-share'] as const;
+export const KPI_AGGREGATIONS = [
+  'latest',
+  'ratio',
+  'count',
+  'sum',
+  'mean',
+  'percentile',
+  'time-share',
+  'composite',
+] as const;
 /** Aggregation of a KPI. */
 export type KpiAggregation = (typeof KPI_AGGREGATIONS)[number];
 
 /** Whether a target is met at or above its value (`at-least`) or at or below it (`at-most`, e.g. a rank). */
 export type KpiDirection = 'at-least' | 'at-most';
 
-/** A KPI target effective from `year` until a later target replaces it. */
+/** Calendar periods a KPI is computed for (the contract's `KPI_PERIODS`). */
+export type KpiPeriodName = 'hour' | 'day' | 'month' | 'quarter' | 'year';
+
+/** Slices a KPI is broken down by (the contract's dimension kinds); `city` is the whole city. */
+export type KpiDimensionName = 'city' | 'unit' | 'agency' | 'category' | 'channel' | 'sector';
+
+/**
+ * A KPI target effective from `year` until a later target replaces it. A projection that reaches `value` is on
+ * track; one that reaches `atRisk` (on the near side of `value`) is at risk; anything else is off track.
+ */
 export interface KpiTarget {
   readonly year: number;
   readonly value: number;
+  /** Edge of the at-risk band; absent: within 10% of `value` (relative) is at risk. */
+  readonly atRisk?: number;
+  /** The periods the target applies to; absent: every period of the KPI. */
+  readonly periods?: readonly KpiPeriodName[];
   /** Set by the city's plan, or a default chosen for operating the IOC. */
   readonly source: 'city-plan' | 'operational-default';
 }
+
+/** A condition on an event's data: a field equals a value, is one of values, or a time is not after another's. */
+export type KpiFilter =
+  | { readonly field: string; readonly equals: string | number | boolean }
+  | { readonly field: string; readonly in: readonly (string | number | boolean)[] }
+  | { readonly field: string; readonly notAfterField: string };
+
+/** What a source contributes as a number: a numeric field, or the hours between two time fields. */
+export type KpiValueExpression =
+  { readonly field: string } | { readonly hoursBetween: readonly [from: string, to: string] };
+
+/**
+ * Events of one type that feed a KPI. Their time (the first of `time` present, default `occurredAt`,
+ * `observedAt`, `since`) picks the period bucket; `dimensions` names the field each dimension's code is read
+ * from (a string or an array of strings). Observations (`ioc.kpi.observation.v1`) feed the KPI whose code they
+ * carry, in the dimension they name.
+ */
+export interface KpiSource {
+  readonly event: string;
+  readonly where?: readonly KpiFilter[];
+  readonly time?: readonly string[];
+  readonly value?: KpiValueExpression;
+}
+
+/** How a KPI is computed; `kind` is its aggregation. */
+export type KpiFormula =
+  | { readonly kind: 'ratio'; readonly numerator: KpiSource; readonly denominator: KpiSource }
+  | { readonly kind: 'count'; readonly source: KpiSource }
+  | { readonly kind: 'sum' | 'mean' | 'latest'; readonly source: KpiSource }
+  | { readonly kind: 'percentile'; readonly percentile: number; readonly source: KpiSource }
+  | {
+      readonly kind: 'time-share';
+      readonly source: KpiSource & { readonly entity: string; readonly state: string };
+      /** States whose time counts in the numerator. */
+      readonly states: readonly string[];
+    }
+  | {
+      readonly kind: 'composite';
+      readonly inputs: readonly { readonly kpi: string; readonly weight: number }[];
+    };
 
 /** One indicator of the KPI catalog (`kpis.json`). */
 export interface Kpi {
@@ -212,7 +275,13 @@ export interface Kpi {
   readonly pillar: KpiPillar;
   readonly unit: KpiUnit;
   readonly direction: KpiDirection;
+  /** `formula.kind`. */
   readonly aggregation: KpiAggregation;
+  readonly formula: KpiFormula;
+  /** Periods it is computed for, shortest first. */
+  readonly periods: readonly KpiPeriodName[];
+  /** Dimensions besides `city` and the event field each one's code is read from. */
+  readonly dimensions: Readonly<Partial<Record<Exclude<KpiDimensionName, 'city'>, string>>>;
   /** Sorted by year; may be empty for an indicator that is only tracked. */
   readonly targets: readonly KpiTarget[];
 }

@@ -21,6 +21,12 @@ export {
   type KpiAggregation,
   KPI_AGGREGATIONS,
   type KpiDirection,
+  type KpiDimensionName,
+  type KpiFilter,
+  type KpiFormula,
+  type KpiPeriodName,
+  type KpiSource,
+  type KpiValueExpression,
   type KpiPillar,
   KPI_PILLARS,
   type KpiTarget,
@@ -45,3 +51,4 @@ export {
 } from './reference-data.errors';
 export { routeReport } from './route-report';
 export { unitsAt } from './units-at';
+export { startOfDayIn } from './zoned-date';

@@ -1,4 +1,9 @@
 import { MessagingInboxProcessedAt1795600000000, MessagingOutboxInbox1795305600000 } from '@ioc/messaging';
+import { KpiSchema1796000000000 } from './kpi-schema.migration';
 
 /** Every migration of the kpi schema, oldest first. */
-export const kpiMigrations = [MessagingOutboxInbox1795305600000, MessagingInboxProcessedAt1795600000000];
+export const kpiMigrations = [
+  MessagingOutboxInbox1795305600000,
+  MessagingInboxProcessedAt1795600000000,
+  KpiSchema1796000000000,
+];

@@ -42,6 +42,8 @@ export interface ConsumedEvent {
   event: KnownIocEvent;
   offset: string;
   headers: RecordHeaders;
+  /** The record's Kafka timestamp (epoch milliseconds as a string): when it reached the log, for lateness. */
+  timestamp?: string;
 }
 
 /**
@@ -472,6 +474,7 @@ export class BatchConsumerRunner {
         event,
         offset: message.offset,
         headers: message.headers ?? {},
+        timestamp: message.timestamp,
       }));
       await this.inCallContext(items, () => batchHandler(events, { manager, topic, partition }));
       return;

@@ -3,6 +3,7 @@ import { areaContains, bboxContains } from '../geometry/geometry';
 import type { ReferenceDataProblem, ReferenceDataProblemCode } from '../reference-data.errors';
 import { PARENT_LEVEL } from '../schemas/admin-units.schema';
 import { CITY_DATA_FILES as FILES } from './city-data-files';
+import { checkKpis } from './check-kpis';
 
 /**
  * Checks what no single file's schema can: references between files, unit versions and their
@@ -203,6 +204,7 @@ export function checkIntegrity(data: CityData): ReferenceDataProblem[] {
     FILES.kpis,
     (i) => `[${i}].code`,
   );
+  problems.push(...checkKpis(kpis));
 
   return problems;
 

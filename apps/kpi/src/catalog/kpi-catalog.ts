@@ -1,0 +1,103 @@
+import { EventTypes, type KpiPeriod } from '@ioc/contracts';
+import type { Kpi, KpiSource, KpiTarget } from '@ioc/reference-data';
+import type { ProjectionMode } from '../computation/projection';
+
+/** What a source feeds: a ratio's numerator or denominator, or the one source of other kinds. */
+export type SourceRole = 'numerator' | 'denominator' | 'source';
+
+/** A source of a KPI, as the fold meets it for an event type. */
+export interface Feed {
+  readonly kpi: Kpi;
+  readonly role: SourceRole;
+  readonly source: KpiSource;
+}
+
+/**
+ * The KPI catalog of one city, indexed for the fold: the feeds of each event type, and for each KPI the
+ * composites that depend on it (directly or through other composites), which a change makes stale too.
+ */
+export class KpiCatalog {
+  readonly byCode: ReadonlyMap<string, Kpi>;
+  private readonly feeds = new Map<string, Feed[]>();
+  private readonly dependants = new Map<string, string[]>();
+
+  constructor(
+    /** The city's code: the code of the `city` dimension. */
+    readonly cityCode: string,
+    readonly kpis: readonly Kpi[],
+  ) {
+    this.byCode = new Map(kpis.map((kpi) => [kpi.code, kpi]));
+    for (const kpi of kpis) {
+      const { formula } = kpi;
+      if (formula.kind === 'composite') continue;
+      const sources: [SourceRole, KpiSource][] =
+        formula.kind === 'ratio'
+          ? [
+              ['numerator', formula.numerator],
+              ['denominator', formula.denominator],
+            ]
+          : [['source', formula.source]];
+      for (const [role, source] of sources) {
+        const list = this.feeds.get(source.event) ?? [];
+        list.push({ kpi, role, source });
+        this.feeds.set(source.event, list);
+      }
+    }
+    for (const kpi of kpis) this.dependants.set(kpi.code, this.compositesOver(kpi.code, new Set()));
+  }
+
+  /** The feeds an event of `type` reaches (none for a type no KPI reads). */
+  feedsOf(type: string): readonly Feed[] {
+    return this.feeds.get(type) ?? [];
+  }
+
+  /** Whether an observation for `code` can be applied: the KPI exists and reads observations. */
+  isObserved(code: string): boolean {
+    return this.feedsOf(EventTypes.kpiObservation).some((feed) => feed.kpi.code === code);
+  }
+
+  /** Composites whose value depends on `code`, nearest first. */
+  compositesDependingOn(code: string): readonly string[] {
+    return this.dependants.get(code) ?? [];
+  }
+
+  /** The target in force for a bucket of `period` starting in local `year`, if any. */
+  targetFor(kpi: Kpi, period: KpiPeriod, year: number): KpiTarget | undefined {
+    let found: KpiTarget | undefined;
+    for (const target of kpi.targets)
+      if (target.year <= year && (target.periods === undefined || target.periods.includes(period)))
+        found = target;
+    return found;
+  }
+
+  private compositesOver(code: string, seen: Set<string>): string[] {
+    const direct = this.kpis.filter(
+      (kpi) => kpi.formula.kind === 'composite' && kpi.formula.inputs.some((input) => input.kpi === code),
+    );
+    const result: string[] = [];
+    for (const kpi of direct) {
+      if (seen.has(kpi.code)) continue;
+      seen.add(kpi.code);
+      result.push(kpi.code, ...this.compositesOver(kpi.code, seen));
+    }
+    return result;
+  }
+}
+
+/** How a KPI's projection is formed from its kind. */
+export function projectionMode(kpi: Kpi): ProjectionMode {
+  switch (kpi.formula.kind) {
+    case 'count':
+    case 'sum':
+      return 'additive';
+    case 'latest':
+      return 'none';
+    default:
+      return 'level';
+  }
+}
+
+/** Whether the value is scaled to a percentage (ratio and time-share KPIs measured in percent). */
+export function scale(kpi: Kpi): number {
+  return kpi.unit === 'percent' ? 100 : 1;
+}

@@ -1,0 +1,51 @@
+import { Topics } from '@ioc/contracts';
+import { ConsumerFactory } from '@ioc/messaging';
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { KpiConfig } from '../config';
+import { ComputationService } from './computation.service';
+
+/** The topics every KPI is computed from. */
+export const KPI_SOURCE_TOPICS = [
+  Topics.reportsEvents,
+  Topics.incidentsEvents,
+  Topics.camerasStatus,
+  Topics.trafficStatus,
+  Topics.kpiObservations,
+] as const;
+
+/**
+ * Every source topic → the KPI projection, one call per chunk in the chunk's transaction (with its inbox
+ * rows). An event's arrival, which judges lateness, is its record's Kafka timestamp: the same on a replay.
+ */
+@Injectable()
+export class KpiSourcesConsumer implements OnApplicationBootstrap {
+  static readonly groupId = 'kpi.sources';
+
+  constructor(
+    private readonly consumers: ConsumerFactory,
+    private readonly computation: ComputationService,
+    private readonly config: KpiConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.consumers
+      .create({
+        groupId: KpiSourcesConsumer.groupId,
+        consumerName: KpiSourcesConsumer.groupId,
+        topics: [...KPI_SOURCE_TOPICS],
+        maxMessagesPerTransaction: this.config.KPI_CHUNK_SIZE,
+        batchHandler: (events, { manager }) =>
+          this.computation.apply(
+            manager,
+            events.map(({ event, timestamp }) => ({ event, arrivedAt: arrivalOf(timestamp) })),
+          ),
+      })
+      .start();
+  }
+}
+
+/** A record's timestamp as a `Date` (now for a record without one, which Kafka ≥ 0.10 never delivers). */
+export function arrivalOf(timestamp: string | undefined): Date {
+  const ms = Number(timestamp);
+  return Number.isFinite(ms) && timestamp !== undefined && timestamp !== '' ? new Date(ms) : new Date();
+}

@@ -1,0 +1,114 @@
+import type { KpiPeriod } from '@ioc/contracts';
+import { startOfDayIn } from '@ioc/reference-data';
+
+/** A calendar period bucket: `[start, end)`, both UTC instants of local boundaries. */
+export interface PeriodBucket {
+  readonly period: KpiPeriod;
+  readonly start: Date;
+  readonly end: Date;
+}
+
+interface LocalParts {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function localParts(epochMs: number, timeZone: string): LocalParts {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    formatters.set(timeZone, formatter);
+  }
+  const parts: Record<string, number> = {};
+  for (const part of formatter.formatToParts(epochMs))
+    if (part.type !== 'literal') parts[part.type] = Number(part.value);
+  return parts as unknown as LocalParts;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** Epoch ms of local midnight starting `year-month-day` (month 1–12, day 1–31; rolls over past the end). */
+function localMidnight(year: number, month: number, day: number, timeZone: string): number {
+  const normal = new Date(Date.UTC(year, month - 1, day));
+  return startOfDayIn(
+    `${normal.getUTCFullYear()}-${pad(normal.getUTCMonth() + 1)}-${pad(normal.getUTCDate())}`,
+    timeZone,
+  );
+}
+
+/**
+ * The bucket of `period` holding `instant`, with day and longer periods starting at local midnight in
+ * `timeZone` (docs/architecture.md, "Time"): an event at 23:30 UTC on 31 January is on 1 February in Hà Nội's
+ * zone, so in February's bucket. Hours are local hours (whole in most zones, not in all).
+ */
+export function bucketOf(instant: Date, period: KpiPeriod, timeZone: string): PeriodBucket {
+  const t = instant.getTime();
+  const local = localParts(t, timeZone);
+  let start: number;
+  let end: number;
+  switch (period) {
+    case 'hour': {
+      start = t - ((local.minute * 60 + local.second) * 1000 + (((t % 1000) + 1000) % 1000));
+      end = start + 3_600_000;
+      break;
+    }
+    case 'day':
+      start = localMidnight(local.year, local.month, local.day, timeZone);
+      end = localMidnight(local.year, local.month, local.day + 1, timeZone);
+      break;
+    case 'month':
+      start = localMidnight(local.year, local.month, 1, timeZone);
+      end = localMidnight(local.year, local.month + 1, 1, timeZone);
+      break;
+    case 'quarter': {
+      const first = local.month - ((local.month - 1) % 3);
+      start = localMidnight(local.year, first, 1, timeZone);
+      end = localMidnight(local.year, first + 3, 1, timeZone);
+      break;
+    }
+    case 'year':
+      start = localMidnight(local.year, 1, 1, timeZone);
+      end = localMidnight(local.year + 1, 1, 1, timeZone);
+      break;
+  }
+  return { period, start: new Date(start), end: new Date(end) };
+}
+
+/** The local calendar year a bucket starts in: targets are set per year. */
+export function localYearOf(bucket: PeriodBucket, timeZone: string): number {
+  return localParts(bucket.start.getTime(), timeZone).year;
+}
+
+/** The buckets of `period` that `[from, to)` overlaps, each with the milliseconds it overlaps. */
+export function overlaps(
+  from: Date,
+  to: Date,
+  period: KpiPeriod,
+  timeZone: string,
+): { bucket: PeriodBucket; ms: number }[] {
+  const result: { bucket: PeriodBucket; ms: number }[] = [];
+  let cursor = from.getTime();
+  const stop = to.getTime();
+  while (cursor < stop) {
+    const bucket = bucketOf(new Date(cursor), period, timeZone);
+    const next = Math.min(bucket.end.getTime(), stop);
+    result.push({ bucket, ms: next - cursor });
+    cursor = next;
+  }
+  return result;
+}
