@@ -141,7 +141,14 @@ export class ServiceWorld {
   /** Publishes raw records (malformed or hostile input), to a partition of their own choosing if they name one. */
   async publishRaw(
     base: TopicName,
-    messages: { key: string; value: string | Buffer; headers?: Record<string, string>; partition?: number }[],
+    messages: {
+      key: string;
+      value: string | Buffer;
+      headers?: Record<string, string>;
+      partition?: number;
+      /** Kafka CreateTime in ms since the epoch (a decimal string); now by default. */
+      timestamp?: string;
+    }[],
   ): Promise<void> {
     if (this.producer === undefined) {
       this.producer = this.kafka.producer({ allowAutoTopicCreation: false });
