@@ -35,6 +35,12 @@ import { type LogEntry, ReplayLog } from './replay-log';
 const TRIM_INTERVAL_MS = 5_000;
 /** How long a resume waits for this instance to read as far as a cursor another instance gave. */
 const AHEAD_WAIT_MS = 10_000;
+/**
+ * Events fanned out between two turns of the event loop: sockets write (and drain) between them, so a large batch
+ * does not look like a slow client. Each event is applied and fanned out in one step, so a subscription that
+ * starts between two of them still joins without a gap or a duplicate.
+ */
+const EVENTS_PER_TURN = 32;
 
 /**
  * The gateway's one reader of the live topics and its fan-out: it reads every partition from its beginning
@@ -157,9 +163,11 @@ export class LiveHub implements OnApplicationBootstrap, BeforeApplicationShutdow
     this.checkCaughtUp();
   }
 
-  private onEvents(events: readonly LiveEvent[]): void {
+  private async onEvents(events: readonly LiveEvent[]): Promise<void> {
     const now = this.clock.now().getTime();
+    let handled = 0;
     for (const live of events) {
+      if (this.caughtUp && ++handled % EVENTS_PER_TURN === 0) await new Promise(setImmediate);
       const stream = this.streamOfTopic.get(live.topic);
       if (stream === undefined) continue;
       const routing = this.state.apply(stream, live.event);
