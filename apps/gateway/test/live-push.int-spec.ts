@@ -112,16 +112,18 @@ describe('the live gateway', () => {
     await waitFor(() => wall.events.some((message) => message.stream === 'kpi'), { what: 'the KPI update' });
     const ids = wall.eventIds();
     expect(ids.indexOf(changes[0].id)).toBeLessThan(ids.indexOf(changes[1].id));
-    expect(new Set(wall.events.map((message) => message.stream))).toEqual(
-      new Set(['reports', 'cameras', 'traffic', 'kpi']),
+    expect([...new Set(wall.events.map((message) => message.stream))]).toEqual(
+      expect.arrayContaining(['reports', 'cameras', 'traffic', 'kpi']),
     );
     // The two events published before the subscription are in the snapshot or the stream, never both.
     const snapshot = wall.snapshots[0];
     const seenEarly = [
       ...snapshot.reports.map((report) => report.reportId),
+      ...snapshot.incidents.map((incident) => incident.incidentId),
       ...wall.events.map((message) => message.event.subject),
     ];
     expect(seenEarly.filter((id) => id === 'rep-snap-1')).toHaveLength(1);
+    expect(seenEarly.filter((id) => id === 'inc-snap-1')).toHaveLength(1);
     // Nothing a reporter could be recognised by: no name, phone, e-mail, photo or free text of theirs.
     const everything = JSON.stringify(wall.received.map(({ payload }) => payload)).toLowerCase();
     for (const field of ['reporter', 'phone', '+8490', 'nguyen', 'email', 'contact', 'photo', '"name"'])

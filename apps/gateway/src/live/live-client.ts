@@ -1,7 +1,6 @@
 import {
   type LiveClientEvents,
   LiveEvents,
-  type LiveEventMessage,
   type LiveResyncReason,
   type LiveServerEvents,
   type LiveSnapshotMessage,
@@ -14,6 +13,14 @@ import type { LogEntry } from './replay-log';
 
 export type LiveSocket = Socket<LiveClientEvents, LiveServerEvents>;
 
+/** socket.io-parser's type of an event packet. */
+const EVENT_PACKET = 2;
+
+/** The part of Socket.IO's client (one per connection) that its broadcasts write pre-encoded packets with. */
+interface PacketWriter {
+  writeToEngine(packets: unknown[], options: { preEncoded: true }): void;
+}
+
 /**
  * One connected client: who it is, what it subscribed to, and its bounded outgoing buffer. Messages go out in the
  * order the gateway read them; a client whose socket does not keep up has its traffic changes dropped and its KPI
@@ -21,7 +28,7 @@ export type LiveSocket = Socket<LiveClientEvents, LiveServerEvents>;
  */
 export class LiveClient {
   private filter: LiveFilter | undefined;
-  private readonly buffer: ClientBuffer<LiveEventMessage>;
+  private readonly buffer: ClientBuffer<LogEntry>;
   /** Told to resync: nothing more is pushed until it subscribes again. */
   private stalled = false;
 
@@ -52,13 +59,13 @@ export class LiveClient {
   /** A live change, if the client subscribed to what it concerns. */
   push(entry: LogEntry): void {
     if (this.stalled || !this.sees(entry)) return;
-    const outcome = this.buffer.offer(entry.message, this.inFlight(), {
+    const outcome = this.buffer.offer(entry, this.inFlight(), {
       ...(entry.coalesceKey === undefined ? {} : { key: entry.coalesceKey }),
       volatile: entry.volatile,
     });
     switch (outcome) {
       case 'send':
-        this.socket.emit(LiveEvents.event, entry.message);
+        this.write(entry);
         this.metrics.messagesOut.inc({ kind: 'event' });
         return;
       case 'queued':
@@ -76,7 +83,7 @@ export class LiveClient {
 
   /** What was missed since a cursor, in the order read, ahead of any live change. */
   replay(entries: readonly LogEntry[]): void {
-    this.buffer.queueReplay(entries.filter((entry) => this.sees(entry)).map((entry) => entry.message));
+    this.buffer.queueReplay(entries.filter((entry) => this.sees(entry)));
     this.flush('replay');
   }
 
@@ -91,6 +98,19 @@ export class LiveClient {
     this.socket.emit(LiveEvents.resync, { reason });
   }
 
+  /**
+   * Writes a change as `live:event`, encoded once for every client it goes to (as Socket.IO's own broadcast
+   * does): with a thousand clients, encoding per client would cost more than everything else.
+   */
+  private write(entry: LogEntry): void {
+    entry.packets ??= this.socket.nsp.server.encoder.encode({
+      type: EVENT_PACKET,
+      nsp: this.socket.nsp.name,
+      data: [LiveEvents.event, entry.message],
+    });
+    (this.socket.client as unknown as PacketWriter).writeToEngine(entry.packets, { preEncoded: true });
+  }
+
   /** Packets written to the socket but not yet handed to its transport (engine.io's write buffer). */
   private inFlight(): number {
     return (this.socket.conn as unknown as { writeBuffer: readonly unknown[] }).writeBuffer.length;
@@ -98,7 +118,7 @@ export class LiveClient {
 
   private flush(kind: 'event' | 'replay' = 'event'): void {
     const ready = this.buffer.take(this.inFlight());
-    for (const message of ready) this.socket.emit(LiveEvents.event, message);
+    for (const entry of ready) this.write(entry);
     if (ready.length > 0) this.metrics.messagesOut.inc({ kind }, ready.length);
   }
 }

@@ -15,6 +15,8 @@ export interface LogEntry {
   coalesceKey?: string;
   /** A change a busy client may miss: the next one of the same item supersedes it (traffic). */
   volatile: boolean;
+  /** The `live:event` packet, encoded by the first client it is written to and reused by the others. */
+  packets?: unknown[];
 }
 
 /** Where a cursor leads: what was missed since it, or why a snapshot is needed instead. */
