@@ -219,6 +219,13 @@ describe('the live gateway', () => {
       flood.filter((answer) => !answer.ok && answer.error.code === 'LIVE.RATE_LIMITED').length,
     ).toBeGreaterThan(0);
     expect(hostile.socket.connected).toBe(true);
+    // Beyond what Socket.IO reads at all (64 KiB), the offender's own connection is closed, and only it.
+    const huge = await connect(await operator());
+    (huge.socket as unknown as { emit(name: string, body: unknown): void }).emit(LiveEvents.subscribe, {
+      pad: 'x'.repeat(100 * 1024),
+    });
+    await waitFor(() => huge.disconnected, { what: 'the oversized message to close its connection' });
+    expect(hostile.socket.connected).toBe(true);
     // The bystander still gets live changes.
     const change = aReportEvent('rep-after-flood');
     await world.publish(Topics.reportsEvents, [change]);
