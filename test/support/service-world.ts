@@ -149,6 +149,7 @@ export class ServiceWorld {
       value: string | Buffer;
       headers?: Record<string, string>;
       partition?: number;
+      /** Kafka CreateTime in ms since the epoch (a decimal string); now by default. */
       timestamp?: string;
     }[],
   ): Promise<void> {

@@ -1,6 +1,6 @@
 export { createKafka, type CreateKafkaOptions, type MessagingLogLevel } from './kafka/kafka.factory';
 export { KafkaReadiness, type ConsumerHealthSource } from './kafka/kafka.readiness';
-export { KafkaModule, type KafkaModuleOptions } from './kafka/kafka.module';
+export { KAFKA_CLIENT, KafkaModule, type KafkaModuleOptions } from './kafka/kafka.module';
 export { TopicNames } from './kafka/topic-names';
 export {
   type LiveEvent,

@@ -210,6 +210,10 @@ export const LiveEvents = {
 export interface LiveServerEvents {
   [LiveEvents.snapshot]: (message: LiveSnapshotMessage) => void;
   [LiveEvents.event]: (message: LiveEventMessage) => void;
+  /**
+   * The client must start again: nothing more is pushed until it sends `live:subscribe` again (without
+   * `resumeFrom` after `too-slow`, to get a snapshot rather than the backlog it could not keep up with).
+   */
   [LiveEvents.resync]: (message: { reason: LiveResyncReason }) => void;
   [LiveEvents.error]: (message: LiveErrorMessage) => void;
   /** The token expired: the gateway says so, then disconnects. */

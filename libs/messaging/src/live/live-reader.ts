@@ -18,6 +18,8 @@ export interface LivePosition {
 /** An event as a live reader delivers it: valid against its contract, with its position. */
 export interface LiveEvent extends LivePosition {
   event: KnownIocEvent;
+  /** The record's Kafka timestamp, in milliseconds since the epoch, as kafkajs gives it (a decimal string). */
+  timestamp: string;
 }
 
 /** What a {@link LiveReader} reads and where it hands what it read. */
@@ -33,6 +35,11 @@ export interface LiveReaderOptions {
    * stalls (a client that missed something resumes from its cursor).
    */
   onEvents: (events: readonly LiveEvent[]) => Promise<void> | void;
+  /**
+   * Called after each fetched batch, once its events were handed on, with the batch's last offset: skipped
+   * records included, so that a reader of positions (a resume cursor, a catch-up check) moves past them too.
+   */
+  onBatchEnd?: (end: LivePosition) => void;
   /** Start at the beginning of each partition instead of its end. Default false: live changes only. */
   fromBeginning?: boolean;
   /** Larger records are skipped unread. Default 1 MiB. */
@@ -108,10 +115,16 @@ export class LiveReader {
             topic: batch.topic,
             partition: batch.partition,
             offset: message.offset,
+            timestamp: message.timestamp,
             event: triaged.event,
           });
         }
-        if (events.length === 0) return;
+        const last = batch.messages[batch.messages.length - 1];
+        const end = last && { topic: batch.topic, partition: batch.partition, offset: last.offset };
+        if (events.length === 0) {
+          if (end) this.options.onBatchEnd?.(end);
+          return;
+        }
         try {
           await this.options.onEvents(events);
           this.metrics.liveDelivered.inc({ reader: this.options.name, topic: batch.topic }, events.length);
@@ -127,6 +140,7 @@ export class LiveReader {
             'live events could not be handed on; dropped',
           );
         }
+        if (end) this.options.onBatchEnd?.(end);
       },
     });
     await joined;
