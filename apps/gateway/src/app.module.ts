@@ -4,6 +4,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import type { DestinationStream } from 'pino';
 
 import { GatewayConfig } from './config';
+import { WallModule } from './wall/wall.module';
 
 export const SERVICE_NAME = 'gateway';
 
@@ -30,6 +31,7 @@ export class AppModule {
           configToken: GatewayConfig,
           logDestination: options.logDestination,
         }),
+        WallModule.forRoot(config),
       ],
     };
   }
