@@ -367,7 +367,7 @@ describeInBrowser('the wall in Chromium', () => {
   });
 
   it('acknowledges an incident from the page through the gateway', async () => {
-    await page.locator('#map-items button[data-kind="incident"]').first().click();
+    await page.locator('#map-items button[data-kind="incident"]').first().press('Enter');
     await page.click('#acknowledge');
     await page.locator('#action-note:not(.error)').waitFor({ timeout: 20_000 });
     const id = await page.getAttribute('#details-body', 'data-id');
