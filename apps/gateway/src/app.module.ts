@@ -6,6 +6,7 @@ import type { DestinationStream } from 'pino';
 import { ActionsModule } from './actions/actions.module';
 import { GatewayConfig } from './config';
 import { LiveModule } from './live/live.module';
+import { WallModule } from './wall/wall.module';
 
 export const SERVICE_NAME = 'gateway';
 
@@ -35,6 +36,7 @@ export class AppModule {
         }),
         LiveModule,
         ActionsModule,
+        WallModule.forRoot(config),
       ],
     };
   }
