@@ -14,8 +14,9 @@ import { LOG_DIR, ROOT, isPortOpen, maskUrl, rel, run, say } from './infra/util.
 
 const USAGE = `usage: npm start [-- --rebuild] [-- --demo] [-- --log-level <level>]
   --rebuild            build even when dist/ is newer than every source file
-  --demo               also start the simulator: a realistic day of the city through the public interfaces
-                       (its SIMULATOR_* settings apply); same as --with-simulator or IOC_SIMULATOR=1
+  --demo               also start the simulator: a realistic day of the city through the public interfaces,
+                       60 times faster than real time (its SIMULATOR_* settings apply, SIMULATOR_SPEED too);
+                       same as --with-simulator or IOC_SIMULATOR=1
   --log-level <level>  services' log entries shown here from this level on (default warn; debug, info,
                        warn, error); .run/logs/<app>.log keeps all of them as JSON. debug or trace also
                        sets the services' LOG_LEVEL when it is not set
@@ -56,6 +57,9 @@ try {
   process.exit(2);
 }
 const withSimulator = flags.demo || flags['with-simulator'] || process.env.IOC_SIMULATOR === '1';
+
+/** Simulated seconds per second when the simulator runs under `npm start` (SIMULATOR_SPEED overrides it). */
+const DEMO_SPEED = 60;
 
 /** Everything this run started, newest last; stopped in reverse order. */
 const infra = [];
@@ -138,6 +142,8 @@ async function main() {
 async function simulatorSettings(env, core) {
   const urlOf = (name) => core.find((app) => app.name === name)?.port;
   const settings = {
+    // A demo shows a day of the city in 24 minutes, so that the wall moves within a minute of the banner.
+    SIMULATOR_SPEED: env.SIMULATOR_SPEED ?? String(DEMO_SPEED),
     SIMULATOR_REPORTS_URL: env.SIMULATOR_REPORTS_URL ?? `http://127.0.0.1:${urlOf('reports') ?? 3001}`,
     SIMULATOR_INTAKE_URL: env.SIMULATOR_INTAKE_URL ?? `http://127.0.0.1:${urlOf('intake') ?? 3002}`,
   };
