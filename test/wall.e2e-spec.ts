@@ -21,9 +21,8 @@ import { ReferenceDataRepository } from '../apps/intake/src/reference/reference-
 const ROOT = path.resolve(__dirname, '..');
 const CHROMIUM = '/usr/bin/chromium';
 const CITY_DATA_DIR = path.join(ROOT, 'data', 'cities', 'hai-phong');
-// The screenshots land in docs/ (shown in the README) only when asked, as the other generated docs; otherwise a run
-// would rewrite tracked files.
-const SCREENSHOTS = process.env.IOC_UPDATE_DOCS === '1' ? path.join(ROOT, 'docs') : path.join(ROOT, '.run');
+// What the browser saw, kept for a failing run; the README's screenshots come from a living city (npm run docs:wall).
+const SCREENSHOTS = path.join(ROOT, '.run');
 const CAMERA = 'CAM-TJ-001';
 
 const chromiumReady = spawnSync(process.execPath, [path.join(ROOT, 'scripts/infra/chromium.mjs')], {

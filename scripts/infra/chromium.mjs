@@ -9,6 +9,21 @@ import { say } from './util.mjs';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
+/**
+ * How the project starts Chromium: headless, and without the background connections a closed network refuses
+ * (component updates, sync, QUIC), so nothing but the page's own origin is contacted.
+ */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
 /** Installs Chromium if missing; answers `{ ok, reason? }` and never throws. */
 export function ensureChromium({ log = say } = {}) {
   if (existsSync(CHROMIUM)) return { ok: true };
