@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   createEvent,
@@ -98,8 +99,11 @@ const walls: WallClient[] = [];
 let wall: WallClient;
 let operator: string;
 
-const http = (name: Parameters<ServiceProcesses['url']>[0]) =>
-  request((services as ServiceProcesses).url(name));
+const processes = () => {
+  if (services === undefined) throw new Error('the services did not start');
+  return services;
+};
+const http = (name: Parameters<ServiceProcesses['url']>[0]) => request(processes().url(name));
 
 /** The city-wide value of a KPI in today's bucket, as the KPI service answers it over REST. */
 async function kpiToday(kpi: string): Promise<number | undefined> {
@@ -178,6 +182,11 @@ describe('every service as a process of its own', () => {
     }
     const simulation = await http('simulator').get('/simulation').expect(200);
     expect(simulation.body.running).toBe(false);
+    // The wall page, built by npm run build into dist/, is what the gateway serves at its root.
+    await http('gateway')
+      .get('/')
+      .expect(200)
+      .expect('content-type', /^text\/html/);
   });
 });
 
@@ -211,8 +220,12 @@ describe("a citizen's report", () => {
       EventTypes.reportSubmitted,
       EventTypes.reportAssigned,
     ]);
-    const pushed = wall.raw.join('\n');
-    for (const value of Object.values(REPORTER)) expect(pushed).not.toContain(value);
+    // Neither on the wall nor in any service's log (docs/architecture.md, "Privacy").
+    const { logDir } = processes();
+    const logs = readdirSync(logDir).map((file) => readFileSync(path.join(logDir, file), 'utf8'));
+    for (const text of [wall.raw.join('\n'), ...logs]) {
+      for (const value of Object.values(REPORTER)) expect(text).not.toContain(value);
+    }
   });
 
   it('is counted by the KPI service, over REST and on the wall', async () => {
@@ -362,7 +375,7 @@ describe('the cameras and the roads', () => {
 
 describe('a wall opened afterwards', () => {
   it('starts from a snapshot holding all of it', async () => {
-    const late = await WallClient.open((services as ServiceProcesses).url('gateway'), operator);
+    const late = await WallClient.open(processes().url('gateway'), operator);
     walls.push(late);
     const snapshot = await waitFor(() => late.snapshots[0], { ...WAIT, what: 'the snapshot' });
     expect(snapshot.reports.find((report) => report.reportId === journey.reportId)).toMatchObject({
