@@ -150,7 +150,7 @@ beforeAll(async () => {
       INTAKE_SWEEP_INTERVAL: '200ms',
       INTAKE_INCIDENT_UPDATE_INTERVAL: '200ms',
       // Not less: a heartbeat applied later than this after it was sent (a loaded machine) would not count.
-      INTAKE_CAMERA_OFFLINE_AFTER: '5s',
+      INTAKE_CAMERA_OFFLINE_AFTER: '8s',
       // The simulator runs, idle: its traffic would blur what each journey changes.
       SIMULATOR_ENABLED: 'false',
     },
