@@ -3,9 +3,10 @@
 // started. The services' JSON logs go to .run/logs/<app>.log; the terminal shows one line per warning or error, and a
 // service that exits is reported and started again (docs/architecture.md "Local infrastructure").
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { DIST, ensureBuilt } from './infra/build.mjs';
 import { ensureKafka } from './infra/kafka.mjs';
 import { createLogView, lineFormatter } from './infra/log-view.mjs';
 import { ensurePostgres } from './infra/postgres.mjs';
@@ -22,7 +23,8 @@ const USAGE = `usage: npm start [-- --rebuild] [-- --demo] [-- --log-level <leve
                        sets the services' LOG_LEVEL when it is not set
 env: KAFKA_BROKERS, DATABASE_URL (used when they answer), IOC_KAFKA_PORT (9092), IOC_PG_PORT (54329),
      IOC_<APP>_PORT (gateway 3000, reports 3001, intake 3002, kpi 3003, simulator 3004),
-     CITY_DATA_DIR (data/cities/hai-phong), IOC_TOPIC_SUFFIX, KAFKA_REPLICATION_FACTOR (1)`;
+     IOC_<APP>_DB_SCHEMA (the app's own schema), CITY_DATA_DIR (data/cities/hai-phong), IOC_TOPIC_SUFFIX,
+     KAFKA_REPLICATION_FACTOR (1), IOC_LOG_DIR (.run/logs: where the services' logs go)`;
 
 /** Start order: producers of events before their consumers, the gateway (the wall) last of the services. */
 const APPS = [
@@ -32,8 +34,8 @@ const APPS = [
   { name: 'gateway', port: 3000 },
   { name: 'simulator', port: 3004 },
 ];
-const DIST = path.join(ROOT, 'dist');
-const BUILD_STAMP = path.join(DIST, '.ioc-build-stamp');
+/** The services' logs; a run beside another (the journeys spec) keeps its own. */
+const LOGS = process.env.IOC_LOG_DIR ? path.resolve(process.env.IOC_LOG_DIR) : LOG_DIR;
 const READY_TIMEOUT_MS = 120_000;
 const STOP_TIMEOUT_MS = 15_000;
 
@@ -84,7 +86,7 @@ try {
 }
 
 async function main() {
-  mkdirSync(LOG_DIR, { recursive: true });
+  mkdirSync(LOGS, { recursive: true });
   const postgres = await ensurePostgres();
   infra.push(postgres);
   // Detached: a terminal's Ctrl-C must not reach the broker before the services have drained.
@@ -101,13 +103,13 @@ async function main() {
   // Services log from `info` on by default: a terminal asking for less would otherwise show nothing more.
   if (['debug', 'trace'].includes(flags['log-level'])) env.LOG_LEVEL ??= flags['log-level'];
 
-  await build();
+  await ensureBuilt({ rebuild: flags.rebuild });
   await runCli('topics', path.join(DIST, 'libs/messaging/src/cli/provision-topics.cli.js'), env);
   const selected = APPS.filter((app) => app.name !== 'simulator' || withSimulator);
   for (const app of selected) {
     const cli = path.join(DIST, 'apps', app.name, 'src', 'cli');
-    await runCli(`${app.name} migrations`, path.join(cli, 'migrate.js'), env);
-    await runCli(`${app.name} reference data`, path.join(cli, 'seed.js'), env);
+    await runCli(`${app.name} migrations`, path.join(cli, 'migrate.js'), envOf(app.name, env));
+    await runCli(`${app.name} reference data`, path.join(cli, 'seed.js'), envOf(app.name, env));
   }
 
   const runnable = selected
@@ -129,10 +131,28 @@ async function main() {
     runnable.filter((a) => a.name !== 'simulator'),
     runnable.filter((a) => a.name === 'simulator'),
   ];
-  await Promise.all(core.map((app) => startService(app, env)));
+  const coreEnv = { ...env, ...gatewaySettings(env, core) };
+  await Promise.all(core.map((app) => startService(app, coreEnv)));
   const simulatorEnv = late.length > 0 ? { ...env, ...(await simulatorSettings(env, core)) } : env;
   await Promise.all(late.map((app) => startService(app, simulatorEnv)));
   printBanner({ kafka, postgres, started: runnable });
+}
+
+/** An app's environment: the common one, and its own schema when IOC_<APP>_DB_SCHEMA names one. */
+function envOf(name, env) {
+  const schema = env[`IOC_${name.toUpperCase()}_DB_SCHEMA`];
+  return schema ? { ...env, DB_SCHEMA: schema } : env;
+}
+
+/** Where the gateway forwards the wall's actions and finds KPIs: the ports the services were started on. */
+function gatewaySettings(env, core) {
+  const settings = {};
+  for (const name of ['reports', 'intake', 'kpi']) {
+    const port = core.find((app) => app.name === name)?.port;
+    const variable = `GATEWAY_${name.toUpperCase()}_URL`;
+    if (port !== undefined && env[variable] === undefined) settings[variable] = `http://127.0.0.1:${port}`;
+  }
+  return settings;
 }
 
 /**
@@ -155,36 +175,12 @@ async function simulatorSettings(env, core) {
     if (env[name]) continue;
     const cli = path.join(DIST, 'apps', service, 'src', 'cli', 'api-key.js');
     if (!existsSync(cli)) continue;
-    const output = await run(process.execPath, [cli, '--integrator', 'simulator', ...scopes], { env });
+    const output = await run(process.execPath, [cli, '--integrator', 'simulator', ...scopes], {
+      env: envOf(service, env),
+    });
     settings[name] = output.trim().split('\n').pop();
   }
   return settings;
-}
-
-/** Skips the build when the stamp written after the last good build is newer than every source file. */
-async function build() {
-  const newestSource = Math.max(
-    ...['apps', 'libs'].map((dir) => newestMtime(path.join(ROOT, dir))),
-    ...['tsconfig.base.json', 'tsconfig.build.json'].map((file) => statSync(path.join(ROOT, file)).mtimeMs),
-  );
-  if (!flags.rebuild && existsSync(BUILD_STAMP) && statSync(BUILD_STAMP).mtimeMs > newestSource) {
-    say('dist/ is up to date (npm start -- --rebuild forces a build)');
-    return;
-  }
-  say('building (npm run build)');
-  // A clean dist: outputs of deleted sources (a removed CLI, an old main.js) must not be run.
-  rmSync(DIST, { recursive: true, force: true });
-  await run('npm', ['run', '--silent', 'build']);
-  writeFileSync(BUILD_STAMP, `${new Date().toISOString()}\n`);
-}
-
-function newestMtime(dir) {
-  if (!existsSync(dir)) return 0;
-  let newest = statSync(dir).mtimeMs;
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) newest = Math.max(newest, statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
-  }
-  return newest;
 }
 
 /** Runs a one-shot CLI from dist/ if the app has it: a Kafka-only service has no migrations or seed. */
@@ -200,7 +196,7 @@ function mainOf(app) {
 }
 
 async function startService(app, env) {
-  const logFile = path.join(LOG_DIR, `${app.name}.log`);
+  const logFile = path.join(LOGS, `${app.name}.log`);
   const url = `http://127.0.0.1:${app.port}`;
   const view = createLogView({ service: app.name, logFile, minLevel: flags['log-level'] });
   const supervisor = new Supervisor({
@@ -210,7 +206,7 @@ async function startService(app, env) {
     spawn: () => {
       const child = spawn(process.execPath, ['--enable-source-maps', mainOf(app)], {
         cwd: ROOT,
-        env: { ...env, PORT: String(app.port) },
+        env: { ...envOf(app.name, env), PORT: String(app.port) },
         stdio: ['ignore', 'pipe', 'pipe'],
         detached: true,
       });
@@ -242,7 +238,7 @@ function printBanner({ kafka, postgres, started }) {
     '',
     ...started.map(
       (app) =>
-        `  ${app.name.padEnd(width)}  http://127.0.0.1:${app.port}  (API docs http://127.0.0.1:${app.port}/docs, log ${rel(path.join(LOG_DIR, `${app.name}.log`))})`,
+        `  ${app.name.padEnd(width)}  http://127.0.0.1:${app.port}  (API docs http://127.0.0.1:${app.port}/docs, log ${rel(path.join(LOGS, `${app.name}.log`))})`,
     ),
     '',
     `  Kafka      ${kafka.brokers.join(',')}${kafka.started ? ' (started here, log .run/logs/kafka.log)' : ''}`,

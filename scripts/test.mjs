@@ -1,10 +1,12 @@
-// `npm test [-- <jest args>]`: type-check, then Jest with every argument passed through. Results also go to
+// `npm test [-- <jest args>]`: type-check, build dist/ when it is stale (the journeys spec starts the services from
+// it as `npm start` does), then Jest with every argument passed through. Results also go to
 // .run/jest-results.json, from which .ci/run counts passed and failed tests. Exit code = Jest's.
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import { ensureBuilt } from './infra/build.mjs';
 import { ROOT, RUN_DIR, say } from './infra/util.mjs';
 
 const require = createRequire(import.meta.url);
@@ -22,6 +24,14 @@ const typecheck = await node(require.resolve('typescript/bin/tsc'), ['-p', 'tsco
 if (typecheck !== 0) {
   say('type-check failed; not running Jest');
   process.exit(typecheck);
+}
+
+// Built here, before any spec runs: a build empties dist/, which the wall's spec serves from.
+try {
+  await ensureBuilt({ hint: 'npm start -- --rebuild forces a build' });
+} catch (error) {
+  say(`build failed; not running Jest: ${error.message}`);
+  process.exit(1);
 }
 
 const workers = args.some((arg) => /^(--maxWorkers|-w|--runInBand|-i)(=|$)/.test(arg)) ? [] : DEFAULT_WORKERS;

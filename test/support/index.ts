@@ -8,3 +8,4 @@ export * from './isolation';
 export * from './api-key-cli';
 export * from './settings-docs';
 export * from './http-fuzz';
+export * from './service-processes';

@@ -112,6 +112,12 @@ export class ServiceWorld {
     await app.close();
   }
 
+  /** Where the world's development issuer keeps its keys: a service started as a process gets it as AUTH_DEV_KEYS_DIR. */
+  get devKeysDir(): string {
+    if (this.keysDir === undefined) throw new Error('ServiceWorld.devKeysDir before setUp');
+    return this.keysDir;
+  }
+
   /** A bearer token from the development issuer the booted services trust. */
   async token(claims: DevTokenClaims): Promise<string> {
     if (this.issuer === undefined) throw new Error('ServiceWorld.token before setUp');
