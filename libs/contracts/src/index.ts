@@ -41,6 +41,8 @@ export {
   type IocEvent,
   type IocEventOf,
   type KnownIocEvent,
+  type TraceAttributes,
+  withTraceAttributes,
 } from './envelope/ioc-event';
 export {
   decodeKafkaMessage,
