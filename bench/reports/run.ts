@@ -257,7 +257,11 @@ const PROFILE_NOTE =
   "at `warn`), Nest's interceptor chain for the photo uploads of a JSON submission, the second and third " +
   "checks of each event and the SDK's Kafka binding, a `randomBytes` call per trace and span id. The next " +
   'lever is the round trips: the outbox rows could go in the statement of the report (data-modifying ' +
-  'CTEs), and a submission without Idempotency-Key or photos would then need no BEGIN and COMMIT.';
+  'CTEs), and a submission without Idempotency-Key or photos would then need no BEGIN and COMMIT. ' +
+  'Against the code before those changes, runs taking turns on 2026-11-30 at load averages of 3 to 7 ' +
+  '(medians): CPU per submission in the closed loop 1.67 → 1.36 ms (4 and 3 runs), in the open loop at 300/s ' +
+  '1.93 → 1.88 ms, and 1.99 → 1.75 ms in shorter runs (3 each); the bare endpoint 0.29 → 0.20 ms closed. ' +
+  "Latency on the shared machine followed the other work's load more than the code.";
 
 async function writeSection(
   open: { bare: Run; reports: Run },
