@@ -241,17 +241,27 @@ async function submissionBodies(): Promise<() => string> {
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 
-// What a CPU profile of the closed loop showed (2026-11-30, on-CPU samples of the services' thread); kept by
-// hand, so re-profile after a change that moves these shares.
+// What a CPU profile of the closed loop showed (2026-11-30, after the changes of that day, samples of the
+// services' thread grouped by the first part of the stack that names one); kept by hand, so re-profile after
+// a change that moves these shares.
 const PROFILE_NOTE =
-  'Where the CPU of a submission goes (a `--cpu-prof` profile of the closed loop on 2026-11-30, see ' +
-  'bench/reports/run.ts): the HTTP stack (Express, Nest router, pipes, interceptors, rxjs) about a quarter; ' +
-  'Postgres through TypeORM and pg about a sixth (five round trips per submission: BEGIN, the duplicate ' +
-  'search, the report with its timeline, the outbox rows, COMMIT; about 30 µs of CPU each here); garbage ' +
-  "collection about an eighth; the service's own code (placement by polygon included, about 2%) under a " +
-  'tenth; building and encoding the two CloudEvents (validated by createEvent, again by the outbox, encoded ' +
-  "by the SDK's Kafka binding) about 7%; the relay's Kafka producing about 7%; pino-http about 5%, though " +
-  'nothing is logged at `warn`; class-validator about 4%. No single part dominates.';
+  'Where the time of a submission goes (a `--cpu-prof` profile of the closed loop on 2026-11-30, see ' +
+  'bench/reports/run.ts, at a load average of 6 to 8): Postgres through TypeORM and pg about a third, most ' +
+  'of it in the socket writes of its five round trips (BEGIN, the duplicate search, the report with its ' +
+  'timeline, the outbox rows, COMMIT), where a write wakes the Postgres backend and the busy machine ' +
+  "preempts the service: wall time rather than CPU (the kernel's part of the CPU is about a seventh); the " +
+  'HTTP stack (Node http, Express, Nest router and pipes) under a third; the relay producing to Kafka about ' +
+  "7%; garbage collection about 6%; the service's own code (placement by polygon included) about 6%; " +
+  'class-validator about 5%; building, checking and encoding the two CloudEvents about 4%; logging, metrics ' +
+  'and tracing about 2%. Gone since the previous profile: pino-http (two child loggers per request, even ' +
+  "at `warn`), Nest's interceptor chain for the photo uploads of a JSON submission, the second and third " +
+  "checks of each event and the SDK's Kafka binding, a `randomBytes` call per trace and span id. The next " +
+  'lever is the round trips: the outbox rows could go in the statement of the report (data-modifying ' +
+  'CTEs), and a submission without Idempotency-Key or photos would then need no BEGIN and COMMIT. ' +
+  'Against the code before those changes, runs taking turns on 2026-11-30 at load averages of 3 to 7 ' +
+  '(medians): CPU per submission in the closed loop 1.67 → 1.36 ms (4 and 3 runs), in the open loop at 300/s ' +
+  '1.93 → 1.88 ms, and 1.99 → 1.75 ms in shorter runs (3 each); the bare endpoint 0.29 → 0.20 ms closed. ' +
+  "Latency on the shared machine followed the other work's load more than the code.";
 
 async function writeSection(
   open: { bare: Run; reports: Run },

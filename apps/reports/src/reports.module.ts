@@ -1,5 +1,5 @@
 import { HttpErrorRenderer } from '@ioc/observability';
-import { Module } from '@nestjs/common';
+import { type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
 import { MulterModule } from '@nestjs/platform-express';
 import { DataSource } from 'typeorm';
 import { ReportsConfig } from './config';
@@ -14,6 +14,7 @@ import { AgencyReportsController } from './reports/agency-reports.controller';
 import { OperatorReportsController } from './reports/operator-reports.controller';
 import { OutboxReportEventPublisher, ReportEventPublisher } from './reports/report-event.publisher';
 import { ReportsController } from './reports/reports.controller';
+import { SubmissionPhotos, SubmissionPhotosMiddleware } from './reports/photo-uploads.interceptor';
 import { ReportsPolicy } from './reports/reports.policy';
 import { ReportsRepository } from './reports/reports.repository';
 import { ReportsService } from './reports/reports.service';
@@ -97,6 +98,11 @@ import { ReportSubmissionsConsumer } from './submissions/report-submissions.cons
     ReportSubmissionsConsumer,
     Open311Service,
     { provide: HttpErrorRenderer, useClass: Open311ErrorRenderer },
+    SubmissionPhotos,
   ],
 })
-export class ReportsModule {}
+export class ReportsModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(SubmissionPhotosMiddleware).forRoutes({ path: 'reports', method: RequestMethod.POST });
+  }
+}

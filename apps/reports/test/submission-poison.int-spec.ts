@@ -53,9 +53,10 @@ describe('a poison submission does not hold its partition', () => {
   };
 
   it('applies the valid submissions behind a U+0000 one and other poison, once each, and dead-letters the poison with its reason', async () => {
-    // Built valid, then given the U+0000 an integrator's bytes can carry: the contracts refuse to create it.
-    const nul = submission('HL-NUL-1');
-    Object.assign(nul.data, { description: 'Cống vỡ\u0000 tràn nước' });
+    // A copy of a valid one given the U+0000 an integrator's bytes can carry: the contracts refuse to create
+    // it, and publish an event they created with its data as checked.
+    const created = submission('HL-NUL-1');
+    const nul = { ...created, data: { ...created.data, description: 'Cống vỡ\u0000 tràn nước' } };
     const unknownCategory = submission('HL-NUL-2', { categoryCode: 'ufo-sighting' });
     const valid = ['HL-OK-1', 'HL-OK-2', 'HL-OK-3'].map((id) => submission(id));
     // One partition, in this order: valid, poison, valid, poison, valid.

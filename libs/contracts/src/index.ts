@@ -45,6 +45,8 @@ export {
   type IocEvent,
   type IocEventOf,
   type KnownIocEvent,
+  type TraceAttributes,
+  withTraceAttributes,
 } from './envelope/ioc-event';
 export {
   decodeKafkaMessage,

@@ -13,7 +13,6 @@ import {
   Req,
   StreamableFile,
   UploadedFiles,
-  UseInterceptors,
 } from '@nestjs/common';
 import type { Request } from 'express';
 import {
@@ -33,7 +32,6 @@ import {
   SubmissionReceiptResponse,
 } from './dto/report-views.response';
 import { PhotoNotFoundError, ReportNotFoundError } from './report.errors';
-import { PhotoUploads } from './photo-uploads.interceptor';
 import { ReportPhotosService } from './report-photos.service';
 import type { PublicReportView, SubmissionReceipt } from './report-views';
 import { ReportViewsService } from './report-views.service';
@@ -61,8 +59,8 @@ export class ReportsController {
     }) as Promise<CreateReportDto>;
   }
 
+  // The photos are read by SubmissionPhotosMiddleware (see reports.module.ts).
   @Post()
-  @UseInterceptors(PhotoUploads('photos'))
   @ApiOperation({
     summary: 'Submit a report; the answer carries the tracking code and the secret',
     description:

@@ -1,7 +1,9 @@
 import { eventSamples } from '../../test/event-samples';
 import { InvalidEventError } from '../errors/contract.errors';
 import { EventTypes } from '../events/event-types';
-import { createEvent } from './ioc-event';
+import { validateEvent } from '../validation/event-validator';
+import { createEvent, withTraceAttributes } from './ioc-event';
+import { encodeKafkaMessage } from './kafka-codec';
 
 const data = eventSamples[EventTypes.cameraHeartbeat];
 const input = { source: '/ioc/intake', subject: data.cameraId, data };
@@ -75,6 +77,74 @@ describe(createEvent.name, () => {
   ])('refuses %s', (_what, change) => {
     expect(() => createEvent(EventTypes.cameraHeartbeat, { ...input, ...change })).toThrow(
       expect.objectContaining({ code: 'EVENT.INVALID', reason: 'envelope.invalid' }),
+    );
+  });
+});
+
+describe('an event createEvent checked', () => {
+  const TRACE = {
+    correlationid: 'req-7',
+    traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00',
+  };
+
+  it('has frozen attributes', () => {
+    const event = createEvent(EventTypes.cameraHeartbeat, input);
+
+    expect(Object.isFrozen(event)).toBe(true);
+  });
+
+  it('publishes its data as it was checked, even when the caller changes the object afterwards', () => {
+    const own = { ...data };
+    const event = createEvent(EventTypes.cameraHeartbeat, { ...input, data: own });
+    Object.assign(own, { fps: -1 });
+
+    expect(validateEvent(event).ok).toBe(true);
+    expect(JSON.parse(encodeKafkaMessage(event).value.toString('utf8'))).toEqual(data);
+  });
+
+  it('gets the tracing attributes it lacks and stays checked, with the same data bytes', () => {
+    const event = createEvent(EventTypes.cameraHeartbeat, input);
+
+    const stamped = withTraceAttributes(event, TRACE);
+
+    expect(stamped).toMatchObject({ ...TRACE, id: event.id, data });
+    expect(Object.isFrozen(stamped)).toBe(true);
+    expect(encodeKafkaMessage(stamped).value).toBe(encodeKafkaMessage(event).value);
+    expect(encodeKafkaMessage(stamped).headers).toMatchObject({
+      ce_correlationid: 'req-7',
+      ce_traceparent: TRACE.traceparent,
+    });
+  });
+
+  it('keeps its own tracing attributes', () => {
+    const event = createEvent(EventTypes.cameraHeartbeat, { ...input, correlationid: 'own' });
+
+    expect(withTraceAttributes(event, TRACE)).toMatchObject({
+      correlationid: 'own',
+      traceparent: TRACE.traceparent,
+    });
+  });
+
+  it('is no longer taken as checked when a tracing attribute breaks the envelope', () => {
+    const event = createEvent(EventTypes.cameraHeartbeat, input);
+
+    const stamped = withTraceAttributes(event, { ...TRACE, traceparent: 'not a trace' });
+
+    expect(Object.isFrozen(stamped)).toBe(false);
+    expect(() => encodeKafkaMessage(stamped)).toThrow(
+      expect.objectContaining({ reason: 'envelope.invalid' }),
+    );
+  });
+
+  it('is a checked event only by createEvent: a copy with broken data is refused', () => {
+    const event = createEvent(EventTypes.cameraHeartbeat, input);
+
+    expect(validateEvent({ ...event, data: { ...data, fps: -1 } })).toMatchObject({
+      ok: false,
+      reason: 'schema.invalid',
+    });
+    expect(validateEvent(withTraceAttributes({ ...event, data: { ...data, fps: -1 } }, TRACE)).ok).toBe(
+      false,
     );
   });
 });

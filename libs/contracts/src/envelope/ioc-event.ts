@@ -5,6 +5,7 @@ import type { EventDataMap } from '../events/event-schemas';
 import type { EventType } from '../events/event-types';
 import { schemaId } from '../events/schemas/common.schemas';
 import { envelopeProblems, validateEventData } from '../validation/event-validator';
+import { checkedPayload, markChecked } from './checked-events';
 
 /**
  * A CloudEvents 1.0 event as it travels on the backbone. `correlationid` and `traceparent` are extension
@@ -50,7 +51,9 @@ export interface CreateEventInput<T> {
 
 /**
  * Builds an event of `type`, with `dataschema` pointing at the type's schema, and checks it against the
- * contract so an invalid event fails where it is made, not in every consumer.
+ * contract so an invalid event fails where it is made, not in every consumer. The event is checked and its
+ * data encoded once, here: {@link validateEvent} and {@link encodeKafkaMessage} (so the outbox and the
+ * producer) take it as it is, and publish the data as it was when checked. Its attributes are frozen.
  * @throws {InvalidEventError} when the attributes or the data break the contract.
  */
 export function createEvent<K extends EventType>(
@@ -77,5 +80,29 @@ export function createEvent<K extends EventType>(
   if (problems) throw new InvalidEventError('envelope.invalid', problems);
   const result = validateEventData(type, event.data);
   if (!result.ok) throw new InvalidEventError(result.reason, result.detail);
-  return event;
+  return markChecked(event);
+}
+
+/** The tracing attributes {@link withTraceAttributes} sets. */
+export interface TraceAttributes {
+  correlationid: string;
+  traceparent: string;
+}
+
+/**
+ * `event` with `correlationid` and `traceparent` set where it has none (the event itself when it has both).
+ * An event {@link createEvent} checked stays checked when its new attributes pass the envelope check: its
+ * data, already checked and encoded, is kept. Any other event is returned unchecked, as before.
+ */
+export function withTraceAttributes<E extends IocEvent>(event: E, trace: TraceAttributes): E {
+  if (event.correlationid !== undefined && event.traceparent !== undefined) return event;
+  const stamped: E = {
+    ...event,
+    correlationid: event.correlationid ?? trace.correlationid,
+    traceparent: event.traceparent ?? trace.traceparent,
+  };
+  const payload = checkedPayload(event);
+  return payload !== undefined && envelopeProblems(stamped) === undefined
+    ? markChecked(stamped, payload)
+    : stamped;
 }

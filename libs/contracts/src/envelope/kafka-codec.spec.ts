@@ -97,6 +97,29 @@ describe(encodeKafkaMessage.name, () => {
     });
   });
 
+  it.each(Object.entries(eventSamples))(
+    'writes the same binary record as the CloudEvents SDK for %s, checked by createEvent or not',
+    (type, data) => {
+      const checked = createEvent(type as typeof EventTypes.reportResolved, {
+        ...report,
+        data: data as typeof report.data,
+      });
+      const unchecked = { ...checked };
+      const sdk = Kafka.binary(new CloudEvent<unknown>({ ...unchecked }, false));
+      const sdkHeaders = Object.fromEntries(
+        Object.entries(sdk.headers).filter(
+          ([name, value]) => value !== undefined && name !== 'ce_datacontenttype',
+        ),
+      );
+
+      for (const sut of [encodeKafkaMessage(unchecked), encodeKafkaMessage(checked)]) {
+        expect(sut.headers).toEqual(sdkHeaders);
+        expect(sut.value.toString('utf8')).toBe(JSON.stringify(sdk.value));
+        expect(sut.key).toBe(checked.subject);
+      }
+    },
+  );
+
   it('writes structured mode as the whole event in the value', () => {
     const sut = encodeKafkaMessage(report, 'structured');
 

@@ -7,6 +7,7 @@ import { isEventType, type EventType } from '../events/event-types';
 import { IocEventEnvelopeSchema } from '../envelope/envelope.schema';
 import { UNSTORABLE_CHARACTERS } from '../events/schemas/common.schemas';
 import type { IocEvent, KnownIocEvent } from '../envelope/ioc-event';
+import { checkedPayload } from '../envelope/checked-events';
 
 /** Why an event's data was refused; stable codes, e.g. for dead-letter headers. */
 export const ValidationFailureReasons = {
@@ -67,9 +68,11 @@ export function validateEventData(
 
 /**
  * Validates a decoded event's data against the schema its `type` names. On success the event is returned typed,
- * so a consumer can `switch (event.type)` and get the matching data type.
+ * so a consumer can `switch (event.type)` and get the matching data type. An event createEvent checked passes
+ * without a second check.
  */
 export function validateEvent(event: IocEvent): { ok: true; event: KnownIocEvent } | ValidationFailure {
+  if (checkedPayload(event) !== undefined) return { ok: true, event: event as KnownIocEvent };
   if (!isEventType(event.type)) {
     return {
       ok: false,

@@ -13,7 +13,8 @@ export class Outbox {
   /**
    * Stores `events` for publication on `topic` (a suffixed topic name, e.g. `topicName(Topics.reportsEvents,
    * suffix)`), encoded now as CloudEvents binary-mode records keyed by subject. An event without a
-   * `correlationid` or `traceparent` gets the current flow's (see {@link withTraceContext}).
+   * `correlationid` or `traceparent` gets the current flow's (see {@link withTraceContext}). Every event is
+   * checked against the contract; one `createEvent` checked is taken as checked and encoded then.
    * @throws MessagingError `MESSAGING.OUTBOX_OUTSIDE_TRANSACTION` when `manager` is not in a transaction
    * @throws InvalidEventError when an event breaks its contract (it would only poison every consumer)
    */

@@ -1,4 +1,4 @@
-import type { IocEvent } from '@ioc/contracts';
+import { type IocEvent, withTraceAttributes } from '@ioc/contracts';
 import {
   continueTrace,
   currentCorrelationId,
@@ -21,15 +21,8 @@ export function withTraceContext<E extends IocEvent>(events: readonly E[]): E[] 
     correlationid = newCorrelationId();
     traceparent = formatTraceparent(newTrace());
   }
-  return events.map((event) =>
-    event.correlationid !== undefined && event.traceparent !== undefined
-      ? event
-      : {
-          ...event,
-          correlationid: event.correlationid ?? correlationid,
-          traceparent: event.traceparent ?? traceparent,
-        },
-  );
+  const trace = { correlationid, traceparent };
+  return events.map((event) => withTraceAttributes(event, trace));
 }
 
 /**

@@ -58,7 +58,7 @@ export class IocExceptionFilter implements ExceptionFilter {
     const res = http.getResponse<Response & { err?: Error }>();
     const { correlationId, firstTime } = this.observation.begin(req, res);
     if (error.statusCode >= 500) {
-      // pino-http logs the request line with `res.err`: the real error and its stack, once.
+      // The request line (RequestLog) carries `res.err`: the real error and its stack, once.
       res.err = asError(exception);
     }
     if (firstTime) {

@@ -1,6 +1,6 @@
 import {
   correlationIdFrom,
-  correlationLogFields,
+  currentFlow,
   currentCorrelationId,
   currentTraceparent,
   isValidCorrelationId,
@@ -69,17 +69,18 @@ describe(runWithCorrelation.name, () => {
     await expect(Promise.all([read('a'), read('b')])).resolves.toEqual(['a', 'b']);
   });
 
-  it('feeds log lines outside a request logger, not inside one (no duplicate key)', () => {
+  it('gives the flow of a job, or of an HTTP request with the request, to what runs in it', () => {
     const trace = newTrace();
+    const request = { headers: {} };
 
-    expect(runWithCorrelation('job-7', correlationLogFields, trace)).toEqual({
-      correlationId: 'job-7',
-      traceId: trace.traceId,
-      spanId: trace.spanId,
+    expect(runWithCorrelation('job-7', currentFlow, trace)).toEqual({ correlationId: 'job-7', trace });
+    expect(runWithRequestCorrelation(request, 'req-7', trace, currentFlow)).toEqual({
+      correlationId: 'req-7',
+      trace,
+      request,
     });
-    expect(runWithRequestCorrelation('req-7', trace, correlationLogFields)).toEqual({});
-    expect(runWithRequestCorrelation('req-7', trace, currentCorrelationId)).toBe('req-7');
-    expect(correlationLogFields()).toEqual({});
+    expect(runWithRequestCorrelation(request, 'req-7', trace, currentCorrelationId)).toBe('req-7');
+    expect(currentFlow()).toBeUndefined();
   });
 
   it('carries the trace context given, or a new trace', () => {

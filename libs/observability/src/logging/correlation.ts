@@ -16,14 +16,15 @@ export const CORRELATION_ID_HEADER = 'x-correlation-id';
 // spaces, control characters) could forge log lines or bloat them, so a fresh id replaces it.
 const VALID_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
-interface CorrelationStore {
+/** The flow a piece of work belongs to: its correlation id, its span and, for an HTTP request, the request. */
+export interface Flow {
   correlationId: string;
   trace: TraceContext;
-  /** True when the request logger already binds the id, so the log mixin must not repeat it. */
-  boundByRequestLogger: boolean;
+  /** The HTTP request being handled, if the flow is one. */
+  request?: object;
 }
 
-const storage = new AsyncLocalStorage<CorrelationStore>();
+const storage = new AsyncLocalStorage<Flow>();
 const requestIds = new WeakMap<object, string>();
 const requestTraces = new WeakMap<object, TraceContext>();
 
@@ -74,12 +75,22 @@ export function runWithCorrelation<T>(
   fn: () => T,
   trace: TraceContext = newTrace(),
 ): T {
-  return storage.run({ correlationId, trace, boundByRequestLogger: false }, fn);
+  return storage.run({ correlationId, trace }, fn);
 }
 
-/** Like {@link runWithCorrelation}, for the HTTP middleware whose request logger already binds the ids. */
-export function runWithRequestCorrelation<T>(correlationId: string, trace: TraceContext, fn: () => T): T {
-  return storage.run({ correlationId, trace, boundByRequestLogger: true }, fn);
+/** Like {@link runWithCorrelation}, for the HTTP middleware: the flow of `request`, which its log lines show. */
+export function runWithRequestCorrelation<T>(
+  request: object,
+  correlationId: string,
+  trace: TraceContext,
+  fn: () => T,
+): T {
+  return storage.run({ correlationId, trace, request }, fn);
+}
+
+/** The flow of the current async context, if any. */
+export function currentFlow(): Flow | undefined {
+  return storage.getStore();
 }
 
 /** The correlation id of the current async context, if any. */
@@ -103,10 +114,4 @@ export interface CorrelationLogFields {
 /** The log fields of a correlation id and trace context. */
 export function logFieldsOf(correlationId: string, trace: TraceContext): CorrelationLogFields {
   return { correlationId, traceId: trace.traceId, spanId: trace.spanId };
-}
-
-/** Fields the root logger adds to each line written outside a request logger (Kafka handlers, jobs). */
-export function correlationLogFields(): CorrelationLogFields {
-  const store = storage.getStore();
-  return store && !store.boundByRequestLogger ? logFieldsOf(store.correlationId, store.trace) : {};
 }

@@ -1,6 +1,7 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { HttpMetrics } from '../metrics/http-metrics';
+import { RequestLog } from './request-log';
 import {
   CORRELATION_ID_HEADER,
   correlationIdFrom,
@@ -34,16 +35,21 @@ export class HttpObservation {
 }
 
 /**
- * Applies {@link HttpObservation} to every route and runs the rest of the request in its correlation id
- * and trace context (a child span of the caller's valid `traceparent`, or a new trace), which the outbox
- * and the producer stamp on the events the request causes.
+ * Applies {@link HttpObservation} to every route, logs the request when it completes ({@link RequestLog}),
+ * and runs the rest of the request in its correlation id and trace context (a child span of the caller's
+ * valid `traceparent`, or a new trace), which log lines carry and the outbox and the producer stamp on the
+ * events the request causes.
  */
 @Injectable()
 export class HttpObservationMiddleware implements NestMiddleware {
-  constructor(private readonly observation: HttpObservation) {}
+  constructor(
+    private readonly observation: HttpObservation,
+    private readonly requestLog: RequestLog,
+  ) {}
 
   use(req: Request, res: Response, next: NextFunction): void {
     const { correlationId } = this.observation.begin(req, res);
-    runWithRequestCorrelation(correlationId, traceFrom(req), next);
+    this.requestLog.track(req, res);
+    runWithRequestCorrelation(req, correlationId, traceFrom(req), next);
   }
 }

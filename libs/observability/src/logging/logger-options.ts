@@ -1,11 +1,10 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { hostname } from 'node:os';
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
-import type { Options } from 'pino-http';
 import type { LogLevel } from '../config/env';
-import { correlationIdFrom, correlationLogFields, logFieldsOf, traceFrom } from './correlation';
-import { redact, redactHeaders, redactUrl } from './redact';
+import { currentFlow, logFieldsOf } from './correlation';
+import { redact } from './redact';
+import { requestLogView } from './request-log';
 import { serializeError } from './serialize-error';
 
 /** How a service logs. */
@@ -18,10 +17,11 @@ export interface LoggingOptions {
   destination?: DestinationStream;
 }
 
-// Operational endpoints are scraped every few seconds; logging each scrape drowns real traffic.
-const QUIET_PATHS = /^\/(metrics|health\/(live|ready))(\?|$)/;
-
-/** The root pino logger: JSON, `service` on every line, personal data and secrets redacted at any depth. */
+/**
+ * The root pino logger: JSON, `service` on every line, personal data and secrets redacted at any depth. A line
+ * written in a flow carries its correlation, trace and span ids, and in an HTTP request the request (see
+ * {@link requestLogView}), built only for lines the level lets through: no logger is made per request.
+ */
 export function createRootLogger({ service, level = 'info', destination }: LoggingOptions): Logger {
   const options: LoggerOptions = {
     level,
@@ -32,39 +32,15 @@ export function createRootLogger({ service, level = 'info', destination }: Loggi
       level: (label) => ({ level: label }),
       log: (object) => redact(object),
     },
-    mixin: correlationLogFields,
+    mixin: flowLogFields,
     serializers: { err: serializeError },
   };
   return destination ? pino(options, destination) : pino(options);
 }
 
-interface SerializedRequest {
-  url?: string;
-  headers?: Record<string, unknown>;
-  query?: unknown;
-  params?: unknown;
-}
-
-/** pino-http options: request id, correlation and trace ids, status-driven level, redacted request/response. */
-export function httpLoggerOptions(logger: Logger): Options {
-  return {
-    logger,
-    genReqId: () => randomUUID(),
-    customProps: (req: IncomingMessage) => logFieldsOf(correlationIdFrom(req), traceFrom(req)),
-    customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
-      error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-    autoLogging: { ignore: (req: IncomingMessage) => QUIET_PATHS.test(req.url ?? '') },
-    serializers: {
-      // pino-http hands over already-mapped objects (wrapSerializers); the body is never among them.
-      req: (req: SerializedRequest) => ({
-        ...req,
-        url: req.url === undefined ? undefined : redactUrl(req.url),
-        headers: redactHeaders(req.headers),
-        query: redact(req.query),
-        params: redact(req.params),
-      }),
-      res: (res: { headers?: Record<string, unknown> }) => ({ ...res, headers: redactHeaders(res.headers) }),
-      err: serializeError,
-    },
-  };
+function flowLogFields(): object {
+  const flow = currentFlow();
+  if (!flow) return {};
+  const ids = logFieldsOf(flow.correlationId, flow.trace);
+  return flow.request ? { ...ids, req: requestLogView(flow.request as IncomingMessage) } : ids;
 }

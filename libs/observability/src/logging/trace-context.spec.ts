@@ -87,6 +87,13 @@ describe(newTrace.name, () => {
     expect(a.traceId).not.toBe(b.traceId);
     expect(a.spanId).not.toBe(b.spanId);
   });
+
+  it('never hands out the same random bytes twice, across refills of its pool', () => {
+    const ids = Array.from({ length: 1000 }, newTrace).flatMap((trace) => [trace.traceId, trace.spanId]);
+
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.every((id) => /^[0-9a-f]+$/.test(id) && /[^0]/.test(id))).toBe(true);
+  });
 });
 
 describe(childSpan.name, () => {
