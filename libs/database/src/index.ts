@@ -6,4 +6,4 @@ export { DatabaseModule, type DatabaseModuleOptions } from './database.module';
 export { databaseCommand, type DatabaseCommandOptions } from './database-command';
 export { type Tx, TypeOrmUnitOfWork, UnitOfWork } from './unit-of-work';
 export { databaseEnv, type DatabaseEnv } from './database.env';
-export { PeriodicTask } from './periodic-task';
+export { PeriodicJob, PeriodicTask } from './periodic-task';

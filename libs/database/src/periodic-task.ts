@@ -1,3 +1,5 @@
+import { type BeforeApplicationShutdown, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+
 /**
  * Runs `task` every `intervalMs` (and once at start when `runAtStart`), never two runs at once, and waits for
  * the run in flight on stop, so that shutdown does not close the database under it. A failure is reported to
@@ -35,5 +37,43 @@ export class PeriodicTask {
       .finally(() => {
         this.running = undefined;
       });
+  }
+}
+
+/**
+ * A service's periodic work as a Nest provider (sweeps, coalesced publishing): started once the application has
+ * bootstrapped, on every instance (the work makes that safe, e.g. with `SKIP LOCKED` claims), and stopped before
+ * shutdown, so the run in flight finishes its transaction before DatabaseModule closes the data source. A failed run
+ * is logged and retried at the next tick.
+ */
+export abstract class PeriodicJob implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  protected readonly logger = new Logger(this.constructor.name);
+  private readonly task: PeriodicTask;
+
+  /**
+   * @param what names the work in the failure log line, e.g. `SLA sweep`
+   * @param enabled false leaves the job stopped (a setting that turns it off)
+   */
+  protected constructor(
+    intervalMs: number,
+    what: string,
+    private readonly enabled = true,
+  ) {
+    this.task = new PeriodicTask(
+      intervalMs,
+      () => this.run(),
+      (error) => this.logger.warn({ msg: `${what} failed; retrying at the next tick`, err: error }),
+    );
+  }
+
+  /** One run of the work. */
+  protected abstract run(): Promise<void>;
+
+  onApplicationBootstrap(): void {
+    if (this.enabled) this.task.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.task.stop();
   }
 }
