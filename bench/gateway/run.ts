@@ -492,7 +492,7 @@ Command: \`npm run bench:gateway\` (BENCH_CLIENTS=${CLIENTS}, BENCH_CLIENT_PROCE
 | delay, event time → receipt by every client (ms) | p50 | p99 | max | receipts (of changes × clients) | messages received | load |
 | --- | --: | --: | --: | --: | --: | --: |
 ${row('(a) gateway: read, fold, cursor, per-client buffer and filter, one `live:events` per push interval', viaGateway)}
-${row("(b) bare Socket.IO: kafkajs consumer, `io.emit` of each event", viaBare)}
+${row('(b) bare Socket.IO: kafkajs consumer, `io.emit` of each event', viaBare)}
 ${row("(b') bare Socket.IO batched: `io.emit` of the events read in each push interval", viaBareBatched)}
 
 Receipts count what arrived within 2 s of the last change produced. The gateway's slow-client policy acted during (a): ${slowness.dropped.toLocaleString('en')} traffic changes dropped and ${slowness.coalesced.toLocaleString('en')} KPI values coalesced for busy clients, ${slowness.tooSlow.toLocaleString('en')} clients told to resync (\`too-slow\`, after which they receive nothing until they subscribe again); the bare servers drop nothing and queue without bound. When the receipts fall short of 100%, the clients' processes (Node threads decoding every message of every client) are saturated, and the delays measure this machine rather than the servers.
