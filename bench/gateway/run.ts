@@ -18,6 +18,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -65,17 +66,93 @@ type ToClients =
 type FromClients =
   | { kind: 'connected'; ms: number; resumed: number; missed: number[] }
   /** Delays in whole ms as [ms, count] pairs, for the parent to merge the children's. */
-  | { kind: 'report'; histogram: [number, number][]; messages: number }
+  | { kind: 'report'; histogram: [number, number][]; messages: number; cpuMs: number }
   | { kind: 'closed' };
 
 /** Longest delay told apart (ms); longer ones count as this. */
 const HISTOGRAM_MS = 600_000;
 
-/** A change as the clients read it from either message shape. */
+/** What a client reads of a `live:events` (or the bare `live:event`) message: its cursor and event times. */
 interface Timed {
+  cursor?: string;
+  times: string[];
+}
+
+/** BENCH_CLIENT_DECODE: `light` (default) scans live messages for what is timed; `full` decodes them whole. */
+const LIGHT = (process.env.BENCH_CLIENT_DECODE ?? 'light') !== 'full';
+const LIVE_MESSAGE = /^\["live:events?",/;
+const TIME_FIELD = '"time":"';
+
+/**
+ * A Socket.IO parser for the measuring clients (socket.io-client's `parser` option): every packet is decoded as
+ * socket.io-parser does (handshake, acks, snapshots, errors), except a live message, whose body is scanned for its
+ * cursor and its events' times instead of being parsed whole. A real client (a wall, in a browser on its own
+ * machine) parses its messages in full; a thousand of them in one Node thread beside the servers measure this
+ * machine's JSON parser rather than the push. BENCH_CLIENT_DECODE=full parses them whole.
+ */
+const lightParser = {
+  Encoder: class {
+    encode(packet: { type: number; nsp?: string; id?: number; data?: unknown }): string[] {
+      let text = String(packet.type);
+      if (packet.nsp !== undefined && packet.nsp !== '/') text += `${packet.nsp},`;
+      if (packet.id !== undefined) text += String(packet.id);
+      if (packet.data !== undefined) text += JSON.stringify(packet.data);
+      return [text];
+    }
+  },
+  Decoder: class extends EventEmitter {
+    add(chunk: unknown): void {
+      if (typeof chunk !== 'string') throw new Error('the gateway sends no binary packets');
+      const type = Number(chunk[0]);
+      let i = 1;
+      let nsp = '/';
+      if (chunk[i] === '/') {
+        const comma = chunk.indexOf(',', i);
+        nsp = comma < 0 ? chunk.slice(i) : chunk.slice(i, comma);
+        i = comma < 0 ? chunk.length : comma + 1;
+      }
+      let id: number | undefined;
+      const digits = /^\d+/.exec(chunk.slice(i, i + 16))?.[0];
+      if (digits !== undefined) {
+        id = Number(digits);
+        i += digits.length;
+      }
+      const body = chunk.slice(i);
+      let data: unknown;
+      if (type === 2 && LIVE_MESSAGE.test(body)) {
+        const name = body.slice(2, body.indexOf('"', 2));
+        const at = body.indexOf('"cursor":"');
+        const cursor = at < 0 ? undefined : body.slice(at + 10, body.indexOf('"', at + 10));
+        const times: string[] = [];
+        for (let from = body.indexOf(TIME_FIELD); from >= 0; from = body.indexOf(TIME_FIELD, from)) {
+          from += TIME_FIELD.length;
+          times.push(body.slice(from, body.indexOf('"', from)));
+        }
+        data = [name, { ...(cursor === undefined ? {} : { cursor }), times }];
+      } else if (body.length > 0) data = JSON.parse(body);
+      this.emit('decoded', {
+        type,
+        nsp,
+        ...(id === undefined ? {} : { id }),
+        ...(data === undefined ? {} : { data }),
+      });
+    }
+    destroy(): void {
+      this.removeAllListeners();
+    }
+  },
+};
+
+/** The times a message carries, decoded whole (BENCH_CLIENT_DECODE=full). */
+function timesOf(message: {
   cursor?: string;
   event?: { time: string };
   changes?: { event: { time: string } }[];
+}): Timed {
+  return {
+    ...(message.cursor === undefined ? {} : { cursor: message.cursor }),
+    times: message.changes?.map((change) => change.event.time) ?? (message.event ? [message.event.time] : []),
+  };
 }
 
 /** A child: its share of BENCH_CLIENTS socket.io-client connections, each timing every change it receives. */
@@ -88,8 +165,9 @@ function runClients(count: number): void {
   let lastReceipt = performance.now();
   const missed: number[] = [];
   const send = (message: FromClients) => process.send?.(message);
-  const time = (at: number, event: { time: string }) => {
-    const stamped = Date.parse(event.time);
+  let cpuFrom = process.cpuUsage();
+  const time = (at: number, eventTime: string) => {
+    const stamped = Date.parse(eventTime);
     if (stamped >= measureFrom) histogram[Math.min(HISTOGRAM_MS, Math.max(0, at - stamped))] += 1;
   };
 
@@ -104,21 +182,18 @@ function runClients(count: number): void {
             transports: ['websocket'],
             reconnection: false,
             forceNew: true,
+            ...(LIGHT ? { parser: lightParser } : {}),
             ...(message.token === undefined ? {} : { auth: { token: message.token } }),
           });
           missed[i] = 0;
-          const onMessage = (message: Timed) => {
+          const onMessage = (received: unknown) => {
             const at = Date.now();
+            const message = LIGHT ? (received as Timed) : timesOf(received as Parameters<typeof timesOf>[0]);
             messages += 1;
             lastReceipt = performance.now();
             if (message.cursor !== undefined) cursors[i] = message.cursor;
-            if (message.changes === undefined) {
-              missed[i] += 1;
-              if (message.event !== undefined) time(at, message.event);
-              return;
-            }
-            missed[i] += message.changes.length;
-            for (const change of message.changes) time(at, change.event);
+            missed[i] += message.times.length;
+            for (const eventTime of message.times) time(at, eventTime);
           };
           socket.on('live:events', onMessage);
           socket.on('live:event', onMessage);
@@ -148,10 +223,12 @@ function runClients(count: number): void {
       measureFrom = message.from;
       histogram = new Uint32Array(HISTOGRAM_MS + 1);
       messages = 0;
+      cpuFrom = process.cpuUsage();
     } else if (message.kind === 'report') {
       const pairs: [number, number][] = [];
       for (let ms = 0; ms <= HISTOGRAM_MS; ms++) if (histogram[ms] > 0) pairs.push([ms, histogram[ms]]);
-      send({ kind: 'report', histogram: pairs, messages });
+      const cpu = process.cpuUsage(cpuFrom);
+      send({ kind: 'report', histogram: pairs, messages, cpuMs: (cpu.user + cpu.system) / 1000 });
     } else {
       for (const socket of sockets) socket.close();
       send({ kind: 'closed' });
@@ -342,6 +419,7 @@ async function main(): Promise<void> {
       max: ordered.at(-1)?.[0] ?? Number.NaN,
       samples,
       messages: answers.reduce((sum, answer) => sum + answer.messages, 0),
+      clientsCpuMs: answers.reduce((sum, answer) => sum + answer.cpuMs, 0),
     };
   };
 
@@ -384,9 +462,21 @@ async function main(): Promise<void> {
     const from = Date.now();
     for (const child of children) child.send({ kind: 'measure', from });
     const load = loadavg()[0];
+    const cpuFrom = process.cpuUsage();
+    const started = performance.now();
     const produced = await produceFor(SECONDS);
     await new Promise((resolve) => setTimeout(resolve, 2_000));
-    return { ...(await reportAll()), expected: produced * CLIENTS, load: Math.max(load, loadavg()[0]) };
+    const cpu = process.cpuUsage(cpuFrom);
+    const report = await reportAll();
+    const elapsed = performance.now() - started;
+    return {
+      ...report,
+      expected: produced * CLIENTS,
+      load: Math.max(load, loadavg()[0]),
+      /** Share of one core each side used while measured: the servers (with the producer), the clients. */
+      serverCores: (cpu.user + cpu.system) / 1000 / elapsed,
+      clientCores: report.clientsCpuMs / elapsed,
+    };
   };
 
   // (a) the gateway
@@ -480,17 +570,17 @@ async function main(): Promise<void> {
   const ratioBatched = viaGateway.p99 / Math.max(1, viaBareBatched.p99);
   const met = (ok: boolean) => (ok ? 'met' : '**not met**');
   const row = (name: string, run: typeof viaGateway) =>
-    `| ${name} | ${run.p50.toFixed(0)} | ${run.p99.toFixed(0)} | ${run.max.toFixed(0)} | ${run.samples.toLocaleString('en')} (${((100 * run.samples) / run.expected).toFixed(0)}% of ${run.expected.toLocaleString('en')}) | ${run.messages.toLocaleString('en')} | ${run.load.toFixed(1)} |`;
+    `| ${name} | ${run.p50.toFixed(0)} | ${run.p99.toFixed(0)} | ${run.max.toFixed(0)} | ${run.samples.toLocaleString('en')} (${((100 * run.samples) / run.expected).toFixed(0)}% of ${run.expected.toLocaleString('en')}) | ${run.messages.toLocaleString('en')} | ${run.serverCores.toFixed(2)} / ${run.clientCores.toFixed(2)} | ${run.load.toFixed(1)} |`;
   const section = `<!-- bench:gateway -->
 
 ## Gateway
 
 Run on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} cores (${cpus()[0]?.model.split(' ').slice(0, 2).join(' ')}), ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, load average ${loadavg()[0].toFixed(1)} at the end (other work shares the machine: each run's 1-minute load average, at its start or end whichever is higher, is in the table); Kafka on the same machine (loopback), the ${CLIENTS.toLocaleString('en')} clients in ${PROCESSES} child process${PROCESSES === 1 ? '' : 'es'} on the same ${cpus().length} cores as the servers and Kafka, so the figures are a floor.
 
-Command: \`npm run bench:gateway\` (BENCH_CLIENTS=${CLIENTS}, BENCH_CLIENT_PROCESSES=${PROCESSES}, BENCH_RATE=${RATE}, BENCH_SECONDS=${SECONDS} after ${WARMUP_SECONDS} s of warm-up, GATEWAY_PUSH_INTERVAL=${config.GATEWAY_PUSH_INTERVAL} ms). Changes (40% traffic, 30% incidents, 20% reports, 10% KPI values) are produced to the live topics at ${RATE}/s, open loop (each change stamped with the instant it was due and sent with whatever else is due once the previous send is answered); every client subscribed to everything (the wall) and only decodes what it receives and times each change from that event time.
+Command: \`npm run bench:gateway\` (BENCH_CLIENTS=${CLIENTS}, BENCH_CLIENT_PROCESSES=${PROCESSES}, BENCH_RATE=${RATE}, BENCH_SECONDS=${SECONDS} after ${WARMUP_SECONDS} s of warm-up, GATEWAY_PUSH_INTERVAL=${config.GATEWAY_PUSH_INTERVAL} ms). Changes (40% traffic, 30% incidents, 20% reports, 10% KPI values) are produced to the live topics at ${RATE}/s, open loop (each change stamped with the instant it was due and sent with whatever else is due once the previous send is answered); every client subscribed to everything (the wall) and times each change it receives from that event time; the clients decode ${LIGHT ? 'every packet as socket.io-client does, except that a live message is scanned for its cursor and event times rather than parsed whole (BENCH_CLIENT_DECODE=full parses it)' : 'every packet whole (BENCH_CLIENT_DECODE=full)'}. Cores used: CPU time over the measured window of this process (the server measured, Kafka's producer, the bench itself) and of the client processes; Kafka's broker is apart.
 
-| delay, event time → receipt by every client (ms) | p50 | p99 | max | receipts (of changes × clients) | messages received | load |
-| --- | --: | --: | --: | --: | --: | --: |
+| delay, event time → receipt by every client (ms) | p50 | p99 | max | receipts (of changes × clients) | messages received | cores used, servers / clients | load |
+| --- | --: | --: | --: | --: | --: | --: | --: |
 ${row('(a) gateway: read, fold, cursor, per-client buffer and filter, one `live:events` per push interval', viaGateway)}
 ${row('(b) bare Socket.IO: kafkajs consumer, `io.emit` of each event', viaBare)}
 ${row("(b') bare Socket.IO batched: `io.emit` of the events read in each push interval", viaBareBatched)}
