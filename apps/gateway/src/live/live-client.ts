@@ -17,7 +17,7 @@ export type LiveSocket = Socket<LiveClientEvents, LiveServerEvents>;
 /** socket.io-parser's type of an event packet. */
 const EVENT_PACKET = 2;
 /** Most changes one `live:events` message carries; a longer run (a replay, a burst) goes out as several. */
-export const MAX_CHANGES_PER_MESSAGE = 256;
+const MAX_CHANGES_PER_MESSAGE = 256;
 
 /** The part of Socket.IO's client (one per connection) that its broadcasts write pre-encoded packets with. */
 interface PacketWriter {
