@@ -13,9 +13,14 @@ export const gatewayEnv = authEnv.safeExtend(commonEnv.shape).safeExtend({
   PORT: envInt({ min: 1, max: 65535 }).default(3000),
   /** How far back a client may resume from its cursor; an older cursor gets a fresh snapshot. */
   GATEWAY_REPLAY_HORIZON: envDuration({ min: MINUTE, max: 24 * HOUR }).default(15 * MINUTE),
-  /** Messages a client may have waiting before it is told to start again (`live:resync`, `too-slow`). */
+  /**
+   * How often a client is sent the live changes due to it, as one `live:events` message: longer costs delay,
+   * shorter costs a packet per client more often.
+   */
+  GATEWAY_PUSH_INTERVAL: envDuration({ min: 1, max: SECOND }).default(25),
+  /** Changes a client may have waiting before it is told to start again (`live:resync`, `too-slow`). */
   GATEWAY_CLIENT_MAX_PENDING: envInt({ min: 1, max: 100_000 }).default(1_000),
-  /** Socket.IO packets written but not yet sent to a client beyond which its messages wait in the gateway. */
+  /** Changes written but not yet sent to a client beyond which the next ones wait in the gateway. */
   GATEWAY_CLIENT_MAX_IN_FLIGHT: envInt({ min: 1, max: 10_000 }).default(64),
   /** Messages a client may send per second, in bursts of twice as many; beyond that each is answered with an error. */
   GATEWAY_CLIENT_RATE_PER_SECOND: envInt({ min: 1, max: 1_000 }).default(5),

@@ -131,6 +131,31 @@ describe('the live gateway', () => {
     expect(wall.events.map((message) => message.event.subject)).not.toContain('rep-leaky');
   });
 
+  it('pushes changes read together as few messages, in the order read, ending at the cursor a snapshot takes', async () => {
+    const wall = await connect(await operator());
+    const reportsOnly = await connect(await operator());
+    const kpiOnly = await connect(await operator());
+    await wall.subscribe({});
+    await reportsOnly.subscribe({ streams: ['reports'] });
+    await kpiOnly.subscribe({ streams: ['kpi'] });
+    // One item, so one partition: the order read is the order published.
+    const burst = Array.from({ length: 40 }, () => aReportEvent('rep-burst'));
+    await world.publish(Topics.reportsEvents, burst);
+    const ids = burst.map((event) => event.id);
+    await waitFor(() => ids.every((id) => wall.eventIds().includes(id)), { what: 'the burst' });
+    await waitFor(() => reportsOnly.events.length === wall.events.length, { what: 'the same to the other' });
+    expect(wall.eventIds()).toEqual(ids);
+    expect(reportsOnly.eventIds()).toEqual(ids);
+    expect(wall.messages.length).toBeLessThan(ids.length);
+    expect(wall.messages.every((message) => message.changes.length > 0)).toBe(true);
+    expect(kpiOnly.messages).toEqual([]);
+    // The last message's cursor stands where a snapshot taken now does: after every change it carried.
+    const late = await connect(await operator());
+    await late.subscribe({});
+    expect(wall.lastCursor()).toBe(late.snapshots[0].cursor);
+    expect(late.snapshots[0].reports.map((report) => report.reportId)).toContain('rep-burst');
+  });
+
   it('gives an agency only what is assigned to it, and the change that takes an item away, then nothing of it', async () => {
     const a = await connect(await agency('agency-a'));
     const b = await connect(await agency('agency-b'));

@@ -9,6 +9,11 @@ describe(ClientBuffer.name, () => {
     expect(buffer.offer(1, 0)).toBe('send');
     expect(buffer.offer(2, 1)).toBe('send');
     expect(buffer.size).toBe(0);
+    expect(buffer.keepsUp(1)).toBe(true);
+    expect(buffer.keepsUp(2)).toBe(false);
+    buffer.offer(3, 2);
+    // Something waits: nothing goes ahead of it, whatever room the socket has.
+    expect(buffer.keepsUp(0)).toBe(false);
   });
 
   it('queues behind a busy socket and hands back in order as it drains', () => {

@@ -14,7 +14,7 @@ export type OfferOutcome =
 export interface ClientBufferLimits {
   /** Messages that may wait in the buffer (beyond a replay's own) before the client is too slow. */
   maxPending: number;
-  /** Packets the socket may hold unsent before messages wait here instead. */
+  /** Messages the socket may hold unsent before the next ones wait here instead. */
   maxInFlight: number;
 }
 
@@ -34,9 +34,14 @@ export class ClientBuffer<T> {
     return this.pending.length;
   }
 
-  /** `inFlight`: the socket's packets written but not sent yet (its engine's write buffer). */
+  /** Whether nothing waits and the socket keeps up: what comes next can be written at once. */
+  keepsUp(inFlight: number): boolean {
+    return this.pending.length === 0 && inFlight < this.limits.maxInFlight;
+  }
+
+  /** `inFlight`: the messages written to the socket but not sent yet. */
   offer(item: T, inFlight: number, options: { key?: string; volatile?: boolean } = {}): OfferOutcome {
-    if (this.pending.length === 0 && inFlight < this.limits.maxInFlight) return 'send';
+    if (this.keepsUp(inFlight)) return 'send';
     if (options.volatile === true) return 'dropped';
     let outcome: OfferOutcome = 'queued';
     if (options.key !== undefined) {
@@ -60,7 +65,7 @@ export class ClientBuffer<T> {
     this.replayCredit += items.length;
   }
 
-  /** The messages to write now that the socket holds `inFlight` packets, oldest first. */
+  /** The messages to write now that the socket holds `inFlight` unsent, oldest first. */
   take(inFlight: number): T[] {
     const room = Math.max(0, this.limits.maxInFlight - inFlight);
     if (room === 0 || this.pending.length === 0) return [];

@@ -1,6 +1,6 @@
 import type { Principal } from '@ioc/auth';
 import fc from 'fast-check';
-import { audienceOf, filterOf, isVisible, type Routing } from './live-filter';
+import { type Audience, audienceOf, filterKey, filterOf, isVisible, type Routing } from './live-filter';
 
 const wall = { kind: 'operator' } as const;
 const agencyA = { kind: 'agency', agencyId: 'agency-a' } as const;
@@ -69,6 +69,47 @@ describe('who sees a live change', () => {
     fc.assert(
       fc.property(routing, (r) => {
         if (isVisible(agencyA, everything, r as Routing)) expect(r.agencies).toContain('agency-a');
+      }),
+    );
+  });
+
+  it('gives two clients one key only if they see the same changes, whatever the order of their filters', () => {
+    const streams = ['reports', 'incidents', 'cameras', 'traffic', 'kpi'] as const;
+    const client = fc.record({
+      audience: fc.constantFrom<Audience>(wall, agencyA, { kind: 'agency', agencyId: 'agency-b' }),
+      subscription: fc.record(
+        {
+          streams: fc.shuffledSubarray([...streams], { minLength: 1 }),
+          adminUnitCodes: fc.shuffledSubarray(['u1', 'u2', 'u3'], { minLength: 1 }),
+          minSeverity: fc.constantFrom('low', 'medium', 'high', 'critical' as const),
+        },
+        { requiredKeys: [] },
+      ),
+    });
+    const routing = fc.record({
+      stream: fc.constantFrom(...streams),
+      agencies: fc.array(fc.constantFrom('agency-a', 'agency-b'), { maxLength: 2 }),
+      adminUnitCodes: fc.option(fc.array(fc.constantFrom('u1', 'u2', 'u3'), { maxLength: 2 }), {
+        nil: undefined,
+      }),
+      cityWide: fc.boolean(),
+      severity: fc.constantFrom('low', 'medium', 'high', 'critical' as const),
+    });
+    fc.assert(
+      fc.property(client, client, fc.array(routing, { minLength: 20, maxLength: 20 }), (a, b, routings) => {
+        const [fa, fb] = [filterOf(a.subscription), filterOf(b.subscription)];
+        const seen = (audience: Audience, filter: typeof fa) =>
+          routings.map((r) => isVisible(audience, filter, r as Routing));
+        if (filterKey(a.audience, fa) === filterKey(b.audience, fb))
+          expect(seen(a.audience, fa)).toEqual(seen(b.audience, fb));
+        const reordered = filterOf({
+          ...a.subscription,
+          ...(a.subscription.streams ? { streams: [...a.subscription.streams].reverse() } : {}),
+          ...(a.subscription.adminUnitCodes
+            ? { adminUnitCodes: [...a.subscription.adminUnitCodes].reverse() }
+            : {}),
+        });
+        expect(filterKey(a.audience, reordered)).toBe(filterKey(a.audience, fa));
       }),
     );
   });

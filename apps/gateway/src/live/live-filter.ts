@@ -35,6 +35,16 @@ export function filterOf(subscription: LiveSubscription): LiveFilter {
   };
 }
 
+/** The same for two clients exactly when they see the same changes: their audience and filter, written out. */
+export function filterKey(audience: Audience, filter: LiveFilter): string {
+  return JSON.stringify([
+    audience.kind === 'agency' ? audience.agencyId : null,
+    [...filter.streams].sort(),
+    filter.adminUnitCodes === undefined ? null : [...filter.adminUnitCodes].sort(),
+    filter.minSeverity ?? null,
+  ]);
+}
+
 /**
  * What deciding who sees an item needs, worked out once per event (or snapshot item) from the item as it stands
  * after the change and as it stood before it: so that an agency an item was taken from, or a filter it moved out

@@ -1,7 +1,7 @@
 import {
   LIVE_STREAM_TOPICS,
   LIVE_STREAMS,
-  type LiveEventMessage,
+  type LiveChange,
   type LiveResyncReason,
   type LiveStream,
   type LiveSubscribeAck,
@@ -26,7 +26,7 @@ import {
 } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { GatewayConfig } from '../config';
-import type { LiveClient } from './live-client';
+import type { LiveClient, SharedPush } from './live-client';
 import { filterOf } from './live-filter';
 import { liveMetrics } from './live-metrics';
 import { LiveState } from './live-state';
@@ -35,19 +35,16 @@ import { type LogEntry, ReplayLog } from './replay-log';
 const TRIM_INTERVAL_MS = 5_000;
 /** How long a resume waits for this instance to read as far as a cursor another instance gave. */
 const AHEAD_WAIT_MS = 10_000;
-/**
- * Events fanned out between two turns of the event loop: sockets write (and drain) between them, so a large batch
- * does not look like a slow client. Each event is applied and fanned out in one step, so a subscription that
- * starts between two of them still joins without a gap or a duplicate.
- */
+/** Events applied between two turns of the event loop, so that a large batch read does not hold up the sockets. */
 const EVENTS_PER_TURN = 32;
 
 /**
  * The gateway's one reader of the live topics and its fan-out: it reads every partition from its beginning
  * (no group shared with other instances, no inbox, no database), folds the events into the state a snapshot
- * shows, keeps those within the replay horizon, and hands each change to the clients that may see it. Events are
- * handled one batch at a time, so a snapshot or a replay and the live changes after it never overlap or leave a
- * gap (docs/architecture.md, "Live gateway").
+ * shows, keeps those within the replay horizon, and every push interval hands the changes read since the last
+ * push to the clients that may see them. A subscription first pushes what was read and not yet pushed, then
+ * takes its snapshot or replay, in one turn of the event loop, so that the snapshot or replay and the live
+ * changes after it never overlap or leave a gap (docs/architecture.md, "Live gateway").
  */
 @Injectable()
 export class LiveHub implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -64,6 +61,10 @@ export class LiveHub implements OnApplicationBootstrap, BeforeApplicationShutdow
   private readonly positionWaiters = new Set<() => void>();
   private reader: LiveReader | undefined;
   private trimTimer: NodeJS.Timeout | undefined;
+  /** Changes read and not yet pushed, in the order read; pushed when `pushTimer` fires. */
+  private unpushed: LogEntry[] = [];
+  private pushTimer: NodeJS.Timeout | undefined;
+  private readonly pushIntervalMs: number;
 
   constructor(
     private readonly readers: LiveReaderFactory,
@@ -74,6 +75,7 @@ export class LiveHub implements OnApplicationBootstrap, BeforeApplicationShutdow
     config: GatewayConfig,
   ) {
     this.log = new ReplayLog(config.GATEWAY_REPLAY_HORIZON);
+    this.pushIntervalMs = config.GATEWAY_PUSH_INTERVAL;
     for (const stream of LIVE_STREAMS) this.streamOfTopic.set(topics.of(LIVE_STREAM_TOPICS[stream]), stream);
     readiness.watch({
       healthProblems: () => (this.caughtUp ? [] : ['the live gateway is still reading the live topics']),
@@ -96,6 +98,7 @@ export class LiveHub implements OnApplicationBootstrap, BeforeApplicationShutdow
 
   beforeApplicationShutdown(): void {
     clearInterval(this.trimTimer);
+    clearTimeout(this.pushTimer);
     for (const client of this.clients) client.socket.disconnect(true);
   }
 
@@ -116,8 +119,8 @@ export class LiveHub implements OnApplicationBootstrap, BeforeApplicationShutdow
 
   /**
    * Starts a client's stream: with `resumeFrom`, what it missed since (when the log still holds it), else a
-   * snapshot; then live changes. The snapshot or replay and the client's registration for live changes happen in
-   * one turn of the event loop, between two batches of the reader.
+   * snapshot; then live changes. Pushing what was read and not yet pushed, the client's registration for live
+   * changes and the snapshot or replay happen in one turn of the event loop, between two batches of the reader.
    */
   async subscribe(client: LiveClient, subscription: LiveSubscription): Promise<LiveSubscribeAck> {
     await this.whenCaughtUp();
@@ -131,6 +134,7 @@ export class LiveHub implements OnApplicationBootstrap, BeforeApplicationShutdow
       }
       if (!client.socket.connected)
         return { ok: false, error: { code: 'LIVE.DISCONNECTED', message: 'Gone' } };
+      this.push();
       if (resume.ok) {
         client.subscribe(filterOf(subscription));
         client.replay(resume.entries);
@@ -139,6 +143,7 @@ export class LiveHub implements OnApplicationBootstrap, BeforeApplicationShutdow
       }
       resync = resume.reason === 'ahead' ? 'invalid-cursor' : resume.reason;
     }
+    this.push();
     client.subscribe(filterOf(subscription));
     const content = this.state.snapshot(client.visible);
     client.snapshot({ cursor: this.log.cursor(), takenAt: this.clock.now().toISOString(), ...content });
@@ -173,26 +178,36 @@ export class LiveHub implements OnApplicationBootstrap, BeforeApplicationShutdow
       const routing = this.state.apply(stream, live.event);
       const offset = Number(live.offset);
       const { id, type, time, subject, data } = live.event;
-      const message = {
-        stream,
-        cursor: this.log.cursorAfter(stream, live.partition, offset),
-        event: { id, type, time, subject, data },
-      } as LiveEventMessage;
       const entry: LogEntry = {
         stream,
         partition: live.partition,
         offset,
         timestamp: Number(live.timestamp),
-        message,
+        change: { stream, event: { id, type, time, subject, data } } as LiveChange,
+        cursor: this.log.cursorAfter(stream, live.partition, offset),
         routing,
         ...(stream === 'kpi' ? { coalesceKey: subject } : {}),
         volatile: stream === 'traffic',
       };
       this.log.append(entry, now);
       if (!this.caughtUp) continue;
-      for (const client of this.clients) client.push(entry);
-      this.metrics.delay.observe({ stream }, Math.max(0, Date.now() - Date.parse(time)) / 1000);
+      this.unpushed.push(entry);
+      this.pushTimer ??= setTimeout(() => this.push(), this.pushIntervalMs);
     }
+  }
+
+  /** Hands the changes read since the last push to every client, encoded once per filter. */
+  private push(): void {
+    clearTimeout(this.pushTimer);
+    this.pushTimer = undefined;
+    if (this.unpushed.length === 0) return;
+    const entries = this.unpushed;
+    this.unpushed = [];
+    const shared = new Map<string, SharedPush>();
+    for (const client of this.clients) client.push(entries, shared);
+    const now = Date.now();
+    for (const { stream, change } of entries)
+      this.metrics.delay.observe({ stream }, Math.max(0, now - Date.parse(change.event.time)) / 1000);
   }
 
   private onBatchEnd(end: LivePosition): void {

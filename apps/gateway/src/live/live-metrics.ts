@@ -22,7 +22,7 @@ export function liveMetrics() {
       () =>
         new Counter({
           name: 'ioc_gateway_messages_out_total',
-          help: 'Messages written to live clients, by kind (event, replay, snapshot)',
+          help: 'Changes (live or replayed) and snapshots written to live clients, by kind (event, replay, snapshot)',
           labelNames: ['kind'] as const,
         }),
     ),
@@ -58,7 +58,7 @@ export function liveMetrics() {
       () =>
         new Histogram({
           name: 'ioc_gateway_delivery_delay_seconds',
-          help: 'From event time to the live event written to every client it concerns',
+          help: 'From event time to the push that writes the change to every client it concerns',
           labelNames: ['stream'] as const,
           buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
         }),

@@ -1,4 +1,4 @@
-import type { LiveEventMessage } from '@ioc/contracts';
+import type { LiveChange } from '@ioc/contracts';
 import { decodeCursor } from './cursor';
 import { type LogEntry, ReplayLog } from './replay-log';
 
@@ -11,7 +11,8 @@ function entry(log: ReplayLog, partition: number, offset: number, timestamp = NO
     partition,
     offset,
     timestamp,
-    message: { stream: 'reports', cursor: log.cursorAfter('reports', partition, offset) } as LiveEventMessage,
+    change: { stream: 'reports' } as LiveChange,
+    cursor: log.cursorAfter('reports', partition, offset),
     routing: { stream: 'reports', agencies: [] },
     volatile: false,
   };
@@ -30,7 +31,7 @@ describe(ReplayLog.name, () => {
     const read = [entry(log, 0, 0), entry(log, 1, 0), entry(log, 0, 1), entry(log, 1, 1)];
     for (const e of read) log.append(e, NOW);
     for (let i = 0; i < read.length; i++) {
-      const resume = log.since(read[i].message.cursor);
+      const resume = log.since(read[i].cursor);
       expect(resume).toEqual({ ok: true, entries: read.slice(i + 1) });
     }
   });
@@ -47,10 +48,10 @@ describe(ReplayLog.name, () => {
     log.append(first, NOW);
     const second = entry(log, 0, 1);
     log.append(second, NOW);
-    expect(log.since(first.message.cursor)).toEqual({ ok: true, entries: [second] });
+    expect(log.since(first.cursor)).toEqual({ ok: true, entries: [second] });
     log.trim(NOW + HORIZON + 1);
-    expect(log.since(first.message.cursor)).toEqual({ ok: false, reason: 'beyond-horizon' });
-    expect(log.since(second.message.cursor)).toEqual({ ok: true, entries: [] });
+    expect(log.since(first.cursor)).toEqual({ ok: false, reason: 'beyond-horizon' });
+    expect(log.since(second.cursor)).toEqual({ ok: true, entries: [] });
   });
 
   it('tells a cursor from further along (another instance) from one that is invalid', () => {

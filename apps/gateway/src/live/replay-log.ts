@@ -1,22 +1,22 @@
-import { LIVE_STREAMS, type LiveEventMessage, type LiveResyncReason, type LiveStream } from '@ioc/contracts';
+import { LIVE_STREAMS, type LiveChange, type LiveResyncReason, type LiveStream } from '@ioc/contracts';
 import { decodeCursor, encodeCursor, InvalidCursorError, type LivePositions } from './cursor';
 import type { Routing } from './live-filter';
 
-/** A live change as the gateway read it: its message (with the cursor after it) and who may see it. */
+/** A live change as the gateway read it: what is pushed, the cursor after it, and who may see it. */
 export interface LogEntry {
   stream: LiveStream;
   partition: number;
   offset: number;
   /** Kafka timestamp, ms since the epoch: what the replay horizon is measured against. */
   timestamp: number;
-  message: LiveEventMessage;
+  change: LiveChange;
+  /** The cursor after this change: a `live:events` message ending with it carries it. */
+  cursor: string;
   routing: Routing;
   /** Messages of one key supersede each other (a KPI bucket's value). */
   coalesceKey?: string;
   /** A change a busy client may miss: the next one of the same item supersedes it (traffic). */
   volatile: boolean;
-  /** The `live:event` packet, encoded by the first client it is written to and reused by the others. */
-  packets?: unknown[];
 }
 
 /** Where a cursor leads: what was missed since it, or why a snapshot is needed instead. */
@@ -65,7 +65,7 @@ export class ReplayLog {
     if (nextOffset > this.positions[s][partition]) this.positions[s][partition] = nextOffset;
   }
 
-  /** The cursor of the current position, as the next entry's message will carry it once appended. */
+  /** The cursor of the current position, as the next entry will carry it once appended. */
   cursorAfter(stream: LiveStream, partition: number, offset: number): string {
     this.advance(stream, partition, offset + 1);
     return encodeCursor(this.positions);

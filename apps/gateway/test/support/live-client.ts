@@ -3,7 +3,8 @@ import {
   type LiveClientEvents,
   type LiveErrorMessage,
   LiveEvents,
-  type LiveEventMessage,
+  type LiveChange,
+  type LiveEventsMessage,
   type LiveResyncReason,
   type LiveServerEvents,
   type LiveSnapshotMessage,
@@ -26,7 +27,10 @@ export type ConnectRefusal = Error & { data?: { code: string; statusCode: number
  * A real socket.io-client connection to a gateway that records everything it receives, in order.
  */
 export class LiveTestClient {
-  readonly events: LiveEventMessage[] = [];
+  /** The `live:events` messages received. */
+  readonly messages: LiveEventsMessage[] = [];
+  /** The changes of those messages, in order. */
+  readonly events: LiveChange[] = [];
   readonly snapshots: LiveSnapshotMessage[] = [];
   readonly resyncs: LiveResyncReason[] = [];
   readonly errors: LiveErrorMessage[] = [];
@@ -36,7 +40,10 @@ export class LiveTestClient {
   disconnected = false;
 
   private constructor(readonly socket: Socket<LiveServerEvents, LiveClientEvents>) {
-    socket.on(LiveEvents.event, (message) => this.events.push(message));
+    socket.on(LiveEvents.events, (message) => {
+      this.messages.push(message);
+      this.events.push(...message.changes);
+    });
     socket.on(LiveEvents.snapshot, (message) => this.snapshots.push(message));
     socket.on(LiveEvents.resync, ({ reason }) => this.resyncs.push(reason));
     socket.on(LiveEvents.error, (error) => this.errors.push(error));
@@ -72,11 +79,11 @@ export class LiveTestClient {
     return this.socket.timeout(60_000).emitWithAck(LiveEvents.subscribe, subscription as never);
   }
 
-  /** The cursor of the last message received (event or snapshot). */
+  /** The cursor of the last message received (live changes or snapshot). */
   lastCursor(): string | undefined {
     for (let i = this.received.length - 1; i >= 0; i--) {
       const { name, payload } = this.received[i];
-      if (name === LiveEvents.event || name === LiveEvents.snapshot)
+      if (name === LiveEvents.events || name === LiveEvents.snapshot)
         return (payload as { cursor: string }).cursor;
     }
     return undefined;

@@ -4,7 +4,7 @@ import type { LiveSubscription } from '@ioc/contracts';
 const CURSOR_PATTERN = /^[A-Za-z0-9_.~-]{1,4096}$/;
 
 /**
- * Where the wall stands in the live streams: the cursor of the last snapshot or event applied, which a new
+ * Where the wall stands in the live streams: the cursor of the last snapshot or live message applied, which a new
  * subscription resumes from after a reconnect, and the ids of the events already applied, so that an event
  * delivered again (a resume is at least once) is applied once.
  */
@@ -31,17 +31,18 @@ export class CursorBook {
     this.cursor = CURSOR_PATTERN.test(cursor) ? cursor : undefined;
   }
 
-  /**
-   * An event arrived: advances the cursor past it and answers whether it is new (to be applied) or one already
-   * applied (delivered again after a resume).
-   */
-  accept(eventId: string, cursor: string): boolean {
-    if (CURSOR_PATTERN.test(cursor)) this.cursor = cursor;
+  /** An event arrived: answers whether it is new (to be applied) or one already applied (delivered again). */
+  accept(eventId: string): boolean {
     if (this.seen.has(eventId)) return false;
     this.seen.add(eventId);
     this.order.push(eventId);
     if (this.order.length > this.capacity) this.seen.delete(this.order.shift() as string);
     return true;
+  }
+
+  /** The changes of a message were applied: the state now stands at the cursor the message ended with. */
+  advance(cursor: string): void {
+    if (CURSOR_PATTERN.test(cursor)) this.cursor = cursor;
   }
 
   /** The gateway asked for a resync (or refused the cursor): the next subscription starts from a snapshot. */

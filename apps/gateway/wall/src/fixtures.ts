@@ -1,5 +1,6 @@
 import type {
-  LiveEventMessage,
+  LiveChange,
+  LiveEventsMessage,
   LiveIncident,
   LiveKpi,
   LiveReport,
@@ -15,10 +16,10 @@ export function aCursor(): string {
 }
 
 export function aReportEvent(
-  overrides: Partial<Extract<LiveEventMessage, { stream: 'reports' }>['event']['data']> = {},
-  type: Extract<LiveEventMessage, { stream: 'reports' }>['event']['type'] = 'ioc.report.submitted.v1',
+  overrides: Partial<Extract<LiveChange, { stream: 'reports' }>['event']['data']> = {},
+  type: Extract<LiveChange, { stream: 'reports' }>['event']['type'] = 'ioc.report.submitted.v1',
   id = `evt-${++sequence}`,
-): LiveEventMessage {
+): LiveChange {
   const data = {
     reportId: 'R-1',
     trackingCode: 'HP-ABCD',
@@ -33,16 +34,15 @@ export function aReportEvent(
   };
   return {
     stream: 'reports',
-    cursor: aCursor(),
     event: { id, type, time: data.occurredAt, subject: data.reportId, data },
-  } as LiveEventMessage;
+  } as LiveChange;
 }
 
 export function anIncidentEvent(
   overrides: Partial<LiveIncident & { occurredAt: string }> = {},
-  type: Extract<LiveEventMessage, { stream: 'incidents' }>['event']['type'] = 'ioc.incident.opened.v1',
+  type: Extract<LiveChange, { stream: 'incidents' }>['event']['type'] = 'ioc.incident.opened.v1',
   id = `evt-${++sequence}`,
-): LiveEventMessage {
+): LiveChange {
   const { updatedAt: _updatedAt, ...rest } = { updatedAt: '', ...overrides };
   const data = {
     incidentId: 'INC-1',
@@ -60,15 +60,14 @@ export function anIncidentEvent(
   };
   return {
     stream: 'incidents',
-    cursor: aCursor(),
     event: { id, type, time: data.occurredAt, subject: data.incidentId, data },
-  } as LiveEventMessage;
+  } as LiveChange;
 }
 
 export function aKpiUpdate(
   overrides: Partial<LiveKpi['current']> = {},
   id = `evt-${++sequence}`,
-): LiveEventMessage {
+): LiveChange {
   const data: LiveKpi['current'] = {
     kpiCode: 'report-on-time-share',
     dimension: { kind: 'city', code: 'hai-phong' },
@@ -88,9 +87,13 @@ export function aKpiUpdate(
   };
   return {
     stream: 'kpi',
-    cursor: aCursor(),
     event: { id, type: 'ioc.kpi.updated.v1', time: data.computedAt, subject: data.kpiCode, data },
   };
+}
+
+/** One `live:events` message carrying `changes`, with a fresh cursor. */
+export function aMessage(...changes: LiveChange[]): LiveEventsMessage {
+  return { cursor: aCursor(), changes };
 }
 
 export function aSnapshot(overrides: Partial<LiveSnapshotMessage> = {}): LiveSnapshotMessage {

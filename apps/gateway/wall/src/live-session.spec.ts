@@ -1,6 +1,6 @@
 import type { LiveSubscribeAck, LiveSubscription } from '@ioc/contracts';
 import { EventEmitter } from 'node:events';
-import { aKpiUpdate, anIncidentEvent, aSnapshot } from './fixtures';
+import { aKpiUpdate, aMessage, anIncidentEvent, aReportEvent, aSnapshot } from './fixtures';
 import { type ConnectionState, EVENTS, LiveSession, type LiveSocketPort } from './live-session';
 import { WallStore } from './state';
 
@@ -57,8 +57,26 @@ describe(LiveSession.name, () => {
     expect(sut.connection).toBe('resyncing');
     socket.send(EVENTS.snapshot, aSnapshot({ cursor: 's.1' }));
     expect(sut.connection).toBe('live');
-    socket.send(EVENTS.event, anIncidentEvent());
+    socket.send(EVENTS.events, aMessage(anIncidentEvent()));
     expect(store.incidents.size).toBe(1);
+  });
+
+  it('applies the changes of a message in order, renders once, and stands at its cursor', () => {
+    const { socket, store, states, sut } = aSession();
+    sut.start();
+    socket.send('connect');
+    socket.send(EVENTS.snapshot, aSnapshot({ cursor: 's.1' }));
+    const renders = states.length;
+    const message = aMessage(
+      anIncidentEvent({ status: 'open', occurredAt: '2025-09-01T01:00:00Z' }),
+      aReportEvent({ reportId: 'R-7' }),
+      anIncidentEvent({ status: 'acknowledged', occurredAt: '2025-09-01T02:00:00Z' }),
+    );
+    socket.send(EVENTS.events, message);
+    expect(states.length).toBe(renders + 1);
+    expect(store.incidents.get('INC-1')?.status).toBe('acknowledged');
+    expect(store.reports.has('R-7')).toBe(true);
+    expect(sut.book.current).toBe(message.cursor);
   });
 
   it('resumes from the last cursor after a reconnect and applies a replayed event once', () => {
@@ -67,15 +85,19 @@ describe(LiveSession.name, () => {
     socket.send('connect');
     socket.send(EVENTS.snapshot, aSnapshot({ cursor: 's.1' }));
     const event = aKpiUpdate();
-    socket.send(EVENTS.event, event);
+    const message = aMessage(event);
+    socket.send(EVENTS.events, message);
     socket.send('disconnect', 'transport close');
     expect(sut.connection).toBe('reconnecting');
     socket.send('connect');
-    expect(socket.last.subscription).toEqual({ streams: ['incidents', 'kpi'], resumeFrom: event.cursor });
+    expect(socket.last.subscription).toEqual({ streams: ['incidents', 'kpi'], resumeFrom: message.cursor });
     socket.last.ack({ ok: true, start: 'resumed' });
     expect(sut.connection).toBe('live');
-    socket.send(EVENTS.event, event);
-    expect(store.feed).toHaveLength(1);
+    socket.send(
+      EVENTS.events,
+      aMessage(event, aKpiUpdate({ value: 81, computedAt: '2025-09-01T06:00:00Z' })),
+    );
+    expect(store.feed).toHaveLength(2);
   });
 
   it('starts again from a snapshot when the gateway asks for a resync', () => {
@@ -83,7 +105,7 @@ describe(LiveSession.name, () => {
     sut.start();
     socket.send('connect');
     socket.send(EVENTS.snapshot, aSnapshot({ cursor: 's.1' }));
-    socket.send(EVENTS.event, anIncidentEvent());
+    socket.send(EVENTS.events, aMessage(anIncidentEvent()));
     socket.send(EVENTS.resync, { reason: 'too-slow' });
     expect(sut.connection).toBe('resyncing');
     expect(socket.last.subscription).toEqual({ streams: ['incidents', 'kpi'] });

@@ -1,6 +1,6 @@
 import type {
   LiveErrorMessage,
-  LiveEventMessage,
+  LiveEventsMessage,
   LiveResyncReason,
   LiveSnapshotMessage,
   LiveSubscribeAck,
@@ -14,7 +14,7 @@ import type { WallStore } from './state';
 export const EVENTS = {
   subscribe: 'live:subscribe',
   snapshot: 'live:snapshot',
-  event: 'live:event',
+  events: 'live:events',
   resync: 'live:resync',
   error: 'live:error',
   sessionExpired: 'live:session-expired',
@@ -31,7 +31,7 @@ export interface LiveSocketPort {
   on(event: 'disconnect', handler: (reason: string) => void): unknown;
   on(event: 'connect_error', handler: (error: Error & { data?: { code?: string } }) => void): unknown;
   on(event: typeof EVENTS.snapshot, handler: (message: LiveSnapshotMessage) => void): unknown;
-  on(event: typeof EVENTS.event, handler: (message: LiveEventMessage) => void): unknown;
+  on(event: typeof EVENTS.events, handler: (message: LiveEventsMessage) => void): unknown;
   on(event: typeof EVENTS.resync, handler: (message: { reason: LiveResyncReason }) => void): unknown;
   on(event: typeof EVENTS.error, handler: (message: LiveErrorMessage) => void): unknown;
   on(event: typeof EVENTS.sessionExpired, handler: (message: { expiredAt: string }) => void): unknown;
@@ -56,8 +56,8 @@ export interface LiveSessionOptions {
 const RECONNECT_DELAYS_MS = [500, 1000, 2000, 5000, 10000];
 
 /**
- * The wall's live connection: subscribes on every (re)connect from the last cursor, applies snapshots and events
- * to the store exactly once, starts again from a snapshot when the gateway asks for a resync, and reconnects by
+ * The wall's live connection: subscribes on every (re)connect from the last cursor, applies snapshots and the
+ * changes of each `live:events` message to the store exactly once (rendering once per message), starts again from a snapshot when the gateway asks for a resync, and reconnects by
  * itself when the gateway restarts, including when the gateway closed the connection on its way down (which
  * socket.io-client does not retry on its own). Stops only when the session's token is refused or expired.
  */
@@ -85,9 +85,11 @@ export class LiveSession {
       this.book.snapshotAt(snapshot.cursor);
       this.set('live', true);
     });
-    socket.on(EVENTS.event, (message) => {
-      if (!this.book.accept(message.event.id, message.cursor)) return;
-      const changed = this.store.applyEvent(message);
+    socket.on(EVENTS.events, (message) => {
+      let changed = false;
+      for (const change of message.changes)
+        if (this.book.accept(change.event.id) && this.store.applyEvent(change)) changed = true;
+      this.book.advance(message.cursor);
       if (changed) this.options.onChange({ state: this.state, data: true });
     });
     socket.on(EVENTS.resync, () => {

@@ -1,6 +1,6 @@
 import type {
   LiveCamera,
-  LiveEventMessage,
+  LiveChange,
   LiveIncident,
   LiveKpi,
   LiveReport,
@@ -87,7 +87,7 @@ export class WallStore {
   }
 
   /** Applies one live change; answers whether anything the wall shows changed. */
-  applyEvent(message: LiveEventMessage): boolean {
+  applyEvent(message: LiveChange): boolean {
     const changed = this.apply(message);
     if (changed) {
       this.updatedAt = message.event.time;
@@ -105,7 +105,7 @@ export class WallStore {
     return changed;
   }
 
-  private apply(message: LiveEventMessage): boolean {
+  private apply(message: LiveChange): boolean {
     switch (message.stream) {
       case 'reports':
         return this.applyReport(message.event);
@@ -142,7 +142,7 @@ export class WallStore {
     }
   }
 
-  private applyReport(event: Extract<LiveEventMessage, { stream: 'reports' }>['event']): boolean {
+  private applyReport(event: Extract<LiveChange, { stream: 'reports' }>['event']): boolean {
     const data = event.data;
     const known = this.reports.get(data.reportId);
     if (known !== undefined && after(known.updatedAt, data.occurredAt)) return false;
@@ -173,7 +173,7 @@ export class WallStore {
     return true;
   }
 
-  private applyIncident(event: Extract<LiveEventMessage, { stream: 'incidents' }>['event']): boolean {
+  private applyIncident(event: Extract<LiveChange, { stream: 'incidents' }>['event']): boolean {
     const data = event.data;
     const known = this.incidents.get(data.incidentId);
     if (known !== undefined && after(known.updatedAt, data.occurredAt)) return false;

@@ -106,10 +106,19 @@ export type LivePushedEvent<T extends EventType = EventType> = {
   [K in T]: { id: string; type: K; time: string; subject: string; data: EventDataMap[K] };
 }[T];
 
-/** A live change, with the cursor to resume from after it. */
-export type LiveEventMessage = {
-  [S in LiveStream]: { stream: S; cursor: string; event: LivePushedEvent<LiveStreamEventTypes[S]> };
+/** A live change: the stream it belongs to and the backbone event. */
+export type LiveChange = {
+  [S in LiveStream]: { stream: S; event: LivePushedEvent<LiveStreamEventTypes[S]> };
 }[LiveStream];
+
+/**
+ * The live changes due to a client since the last message, in the order the gateway read them (at most one message
+ * per push interval), with the cursor to resume from after the last of them.
+ */
+export interface LiveEventsMessage {
+  cursor: string;
+  changes: LiveChange[];
+}
 
 /** A report as the wall shows it: state and place, never the reporter (reports' events carry no personal data). */
 export interface LiveReport {
@@ -200,7 +209,7 @@ export type LiveSubscribeAck =
 export const LiveEvents = {
   subscribe: 'live:subscribe',
   snapshot: 'live:snapshot',
-  event: 'live:event',
+  events: 'live:events',
   resync: 'live:resync',
   error: 'live:error',
   sessionExpired: 'live:session-expired',
@@ -209,7 +218,7 @@ export const LiveEvents = {
 /** What the gateway sends. */
 export interface LiveServerEvents {
   [LiveEvents.snapshot]: (message: LiveSnapshotMessage) => void;
-  [LiveEvents.event]: (message: LiveEventMessage) => void;
+  [LiveEvents.events]: (message: LiveEventsMessage) => void;
   /**
    * The client must start again: nothing more is pushed until it sends `live:subscribe` again (without
    * `resumeFrom` after `too-slow`, to get a snapshot rather than the backlog it could not keep up with).
