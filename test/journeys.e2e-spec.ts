@@ -7,8 +7,8 @@ import {
   LIVE_NAMESPACE,
   type LiveClientEvents,
   LiveEvents,
-  type LiveEventMessage,
-  type LivePushedEvent,
+  type LiveChange,
+  type LiveEventsMessage,
   type LiveServerEvents,
   type LiveSnapshotMessage,
   type LiveStream,
@@ -34,17 +34,12 @@ const REPORTER = { name: 'Phạm Văn Riêng Tư', phone: '+84 987 654 321', ema
 const BURST = 12;
 const WAIT = { timeoutMs: 60_000, intervalMs: 100 };
 
-/** One change a wall client was pushed, whatever the push's framing. */
-interface WallChange {
-  stream: LiveStream;
-  event: LivePushedEvent;
-}
+/** One change a wall client was pushed. */
+type WallChange = LiveChange;
 
 /** The only place that reads the gateway's push format: a message by name into the changes it carries. */
 function changesOf(name: string, payload: unknown): WallChange[] {
-  if (name !== LiveEvents.event) return [];
-  const { stream, event } = payload as LiveEventMessage;
-  return [{ stream, event }];
+  return name === LiveEvents.events ? (payload as LiveEventsMessage).changes : [];
 }
 
 /** An operator's wall: a real socket.io-client on the gateway's `/live`, keeping every change and snapshot. */
