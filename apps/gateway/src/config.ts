@@ -28,8 +28,6 @@ export const gatewayEnv = authEnv.safeExtend(commonEnv.shape).safeExtend({
   GATEWAY_REPORTS_URL: envUrl(['http:', 'https:']).default('http://127.0.0.1:3001'),
   /** Base URL of the intake service, where operators' actions on incidents are forwarded. */
   GATEWAY_INTAKE_URL: envUrl(['http:', 'https:']).default('http://127.0.0.1:3002'),
-  /** Base URL of the KPI service. */
-  GATEWAY_KPI_URL: envUrl(['http:', 'https:']).default('http://127.0.0.1:3003'),
   /** How long a forwarded action may take before the gateway answers 502. */
   GATEWAY_UPSTREAM_TIMEOUT: envDuration({ min: 100, max: MINUTE }).default(10 * SECOND),
 });
