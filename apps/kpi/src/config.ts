@@ -23,6 +23,15 @@ export const kpiEnv = authEnv
     KPI_PUBLISH_BATCH: envInt({ min: 1, max: 10_000 }).default(500),
     /** Messages per consumer transaction (set-wise SQL per chunk). */
     KPI_CHUNK_SIZE: envInt({ min: 1, max: 5000 }).default(1000),
+    /**
+     * Source partitions folded at once, each chunk in its own transaction: one folds in Node while another
+     * waits on Postgres. Chunks lock rows in one order, so they never deadlock. Keep it below DB_POOL_SIZE.
+     */
+    KPI_PARTITION_CONCURRENCY: envInt({ min: 1, max: 32 }).default(3),
+  })
+  .refine((env) => env.KPI_PARTITION_CONCURRENCY < env.DB_POOL_SIZE, {
+    path: ['KPI_PARTITION_CONCURRENCY'],
+    error: 'KPI_PARTITION_CONCURRENCY must be below DB_POOL_SIZE',
   });
 
 export class KpiConfig extends configToken(kpiEnv) {}

@@ -5,6 +5,7 @@ import {
   KpiWorld,
   Topics,
   cameraStatus,
+  incident,
   observation,
   resolved,
   submitted,
@@ -201,6 +202,47 @@ describe('kpi: live projection from the source topics', () => {
     ]);
     const day = await cityValue('camera-uptime', 'day', local(1).toISOString(), (v) => v.sampleCount === 3);
     expect(day.value).toBeCloseTo(75, 6);
+  });
+
+  it('gauges open incidents by severity from the latest state of each incident, whatever the order', async () => {
+    // Opened: high h1, h2 (Hồng Bàng), h3 (Gia Viên); critical c1 (Hồng Bàng), c2 (Gia Viên). Then h2 is
+    // cleared (its clearing arrives before its opening, which is older and changes nothing), c2 is downgraded
+    // to high, h1 acknowledged and h3 assigned (still open). Open now: high h1, h3, c2 = 3 (Hồng Bàng 1,
+    // Gia Viên 2); critical c1 = 1 (Hồng Bàng 1, Gia Viên 0: +1 then −1).
+    const [hb, gv] = ['HP.HONG-BANG', 'HP.2025.GIA-VIEN'];
+    const t = (hhmm: string) => at(`2026-10-05T${hhmm}:00Z`);
+    const { incidentOpened: opened, incidentUpdated: updated, incidentCleared: cleared } = EventTypes;
+    await world.send(Topics.incidentsEvents, [
+      incident(opened, 'g-h1', { severity: 'high', unit: hb, at: t('03:00') }),
+      incident(cleared, 'g-h2', { severity: 'high', unit: hb, at: t('05:00') }),
+      incident(opened, 'g-h2', { severity: 'high', unit: hb, at: t('03:10') }),
+      incident(opened, 'g-h3', { severity: 'high', unit: gv, at: t('03:20') }),
+      incident(opened, 'g-c1', { severity: 'critical', unit: hb, at: t('03:30') }),
+      incident(opened, 'g-c2', { severity: 'critical', unit: gv, at: t('03:40') }),
+      incident(updated, 'g-c2', { severity: 'high', unit: gv, at: t('06:00') }),
+      incident(EventTypes.incidentAcknowledged, 'g-h1', { severity: 'high', unit: hb, at: t('07:00') }),
+      incident(EventTypes.incidentAssigned, 'g-h3', { severity: 'high', unit: gv, at: t('07:30') }),
+    ]);
+    const when = '2026-10-20T00:00:00Z';
+    // 9 changes, each a sample of both gauges in the city (the opening of g-h2 too, applied or not).
+    const high = await cityValue('incidents-open-high', 'month', when, (v) => v.sampleCount === 9);
+    expect(high.value).toBe(3);
+    expect(high.projection).toMatchObject({ value: 3, basis: 'final' });
+    const critical = await cityValue('incidents-open-critical', 'month', when, (v) => v.sampleCount === 9);
+    expect(critical.value).toBe(1);
+    const unit = async (kpi: string, code: string) => {
+      const res = await world.get(
+        `/kpis/values?period=month&at=${when}&kpi=${kpi}&dimensionKind=unit&dimensionCode=${code}`,
+      );
+      return (res.body as { items: ValueBody[] }).items[0]?.value;
+    };
+    expect([await unit('incidents-open-high', hb), await unit('incidents-open-high', gv)]).toEqual([1, 2]);
+    expect([await unit('incidents-open-critical', hb), await unit('incidents-open-critical', gv)]).toEqual([
+      1, 0,
+    ]);
+    // The day holds the same level: 5 October ends with 3 high incidents open.
+    const day = await cityValue('incidents-open-high', 'day', '2026-10-05T10:00:00Z', () => true);
+    expect(day.value).toBe(3);
   });
 
   it('scopes an agency to its own agency dimension', async () => {

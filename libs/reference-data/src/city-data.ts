@@ -189,7 +189,7 @@ export type KpiUnit = (typeof KPI_UNITS)[number];
 /**
  * How a KPI's value is formed over a period: `latest` reported value, `ratio` of two event counts, `count` of
  * events, `sum` or `mean` of an event field, a `percentile` of it, `time-share` of entity-time spent in some
- * states, or a `composite` of other KPIs normalised against their targets.
+ * states, a `gauge` of entities whose latest state counts (open incidents), or a `composite` of other KPIs normalised against their targets.
  */
 export const KPI_AGGREGATIONS = [
   'latest',
@@ -199,6 +199,7 @@ export const KPI_AGGREGATIONS = [
   'mean',
   'percentile',
   'time-share',
+  'gauge',
   'composite',
 ] as const;
 /** Aggregation of a KPI. */
@@ -262,6 +263,15 @@ export type KpiFormula =
       readonly source: KpiSource & { readonly entity: string; readonly state: string };
       /** States whose time counts in the numerator. */
       readonly states: readonly string[];
+    }
+  | {
+      readonly kind: 'gauge';
+      /** Events that carry the entity's whole state after them (each event's own time orders them). */
+      readonly sources: readonly KpiSource[];
+      /** The field naming the entity. */
+      readonly entity: string;
+      /** An entity counts, in the dimension values its latest event carries, when that event passes these. */
+      readonly counts: readonly KpiFilter[];
     }
   | {
       readonly kind: 'composite';

@@ -36,7 +36,9 @@ export class KpiCatalog {
               ['numerator', formula.numerator],
               ['denominator', formula.denominator],
             ]
-          : [['source', formula.source]];
+          : formula.kind === 'gauge'
+            ? formula.sources.map((source): [SourceRole, KpiSource] => ['source', source])
+            : [['source', formula.source]];
       for (const [role, source] of sources) {
         const list = this.feeds.get(source.event) ?? [];
         list.push({ kpi, role, source });
@@ -91,6 +93,7 @@ export function projectionMode(kpi: Kpi): ProjectionMode {
     case 'sum':
       return 'additive';
     case 'latest':
+    case 'gauge':
       return 'none';
     default:
       return 'level';

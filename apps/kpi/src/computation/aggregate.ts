@@ -63,7 +63,10 @@ export function mergeInto(into: AggregateState, delta: AggregateState): void {
     into.histogram.set(index, (into.histogram.get(index) ?? 0) + count);
 }
 
-export function newer(a: LatestValue, b: LatestValue): boolean {
+export function newer(
+  a: Pick<LatestValue, 'at' | 'eventId'>,
+  b: Pick<LatestValue, 'at' | 'eventId'>,
+): boolean {
   const dt = a.at.getTime() - b.at.getTime();
   return dt > 0 || (dt === 0 && a.eventId > b.eventId);
 }

@@ -5,8 +5,9 @@ import { CatalogService } from '../catalog/catalog.service';
 import type { KpiCatalog } from '../catalog/kpi-catalog';
 import { KpiConfig } from '../config';
 import { type AggregateKey, type DeltaSet } from './aggregate';
-import { type ArrivedEvent, fold, type FoldSettings } from './fold';
-import { entityKey, ProjectionRepository } from './projection.repository';
+import { type ArrivedEvent, fold, type FoldSettings, type GaugeChange } from './fold';
+import { applyGaugeChange, gaugeOrder, type GaugeState } from './gauge';
+import { entityKey, lockGauges, ProjectionRepository, saveGauges } from './projection.repository';
 import { applyTransition, type EntityState } from './time-share';
 
 /**
@@ -40,7 +41,8 @@ export async function applyToProjection(
   events: readonly ArrivedEvent[],
   settings: FoldSettings,
 ): Promise<void> {
-  const { deltas, transitions } = fold(catalog, events, settings);
+  const { deltas, transitions, gauges } = fold(catalog, events, settings);
+  await applyGauges(tx, gauges, deltas, settings);
   if (transitions.length > 0) {
     const states = await projection.lockEntities(
       tx,
@@ -66,6 +68,38 @@ export async function applyToProjection(
   const sorted = deltas.sorted();
   await projection.apply(tx, sorted);
   await projection.markDirty(tx, sorted);
+}
+
+/** Applies a chunk's gauge changes in their total order against the locked entity states, set-wise. */
+async function applyGauges(
+  tx: Tx,
+  changes: GaugeChange[],
+  deltas: DeltaSet,
+  settings: FoldSettings,
+): Promise<void> {
+  if (changes.length === 0) return;
+  const ids = [...new Set(changes.map((c) => entityKey(c.kpi.code, c.entityId)))].sort();
+  const states = await lockGauges(
+    tx,
+    ids.map((id) => {
+      const [kpiCode, entityId] = id.split('\u0000');
+      return { kpiCode, entityId };
+    }),
+  );
+  const changed = new Map<string, GaugeState>();
+  for (const change of changes.sort(gaugeOrder)) {
+    const id = entityKey(change.kpi.code, change.entityId);
+    const previous = states.get(id);
+    const next = applyGaugeChange(previous, change, deltas, settings);
+    if (next && next !== previous) {
+      states.set(id, next);
+      changed.set(id, next);
+    }
+  }
+  await saveGauges(
+    tx,
+    [...changed.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, state]) => state),
+  );
 }
 
 /** Gives every composite over a changed KPI an (empty) change in the same dimension value and bucket. */

@@ -31,22 +31,34 @@ export interface Transition {
 
 export type Dimension = readonly [kind: KpiDimensionKind, code: string];
 
+/** A gauge entity's state as of one event: whether it counts, and in which dimension values. */
+export interface GaugeChange {
+  readonly kpi: Kpi;
+  readonly entityId: string;
+  readonly at: Date;
+  readonly eventId: string;
+  readonly counted: boolean;
+  readonly dimensions: readonly Dimension[];
+}
+
 const DEFAULT_TIME_FIELDS = ['occurredAt', 'observedAt', 'since'];
 
 /**
  * Folds a chunk of events into the aggregate changes they cause (docs/architecture.md, "KPI service"): each
  * event reaches the feeds of its type; a feed whose filters pass adds to the bucket of each of its KPI's periods
  * and dimension values, by event time in the city's zone. An event that arrives after its bucket's end plus the
- * grace period only counts as late there. Time-share events come back as transitions, which need entity state.
+ * grace period only counts as late there. Time-share events come back as transitions and gauge events as
+ * gauge changes: both need the entity's stored state.
  * @throws UnknownKpiError, UnobservedDimensionError for an observation that can never be applied
  */
 export function fold(
   catalog: KpiCatalog,
   events: readonly ArrivedEvent[],
   settings: FoldSettings,
-): { deltas: DeltaSet; transitions: Transition[] } {
+): { deltas: DeltaSet; transitions: Transition[]; gauges: GaugeChange[] } {
   const deltas = new DeltaSet();
   const transitions: Transition[] = [];
+  const gauges: GaugeChange[] = [];
   for (const { event, arrivedAt } of events) {
     const data = event.data as unknown as Record<string, unknown>;
     if (event.type === EventTypes.kpiObservation && !catalog.isObserved(event.data.kpiCode))
@@ -67,6 +79,13 @@ export function fold(
         const state = data[kpi.formula.source.state];
         if (typeof entityId === 'string' && typeof state === 'string')
           transitions.push({ kpi, entityId, state, at, dimensions, arrivedAt });
+        continue;
+      }
+      if (kpi.formula.kind === 'gauge') {
+        const entityId = data[kpi.formula.entity];
+        const counted = passes(kpi.formula.counts, data);
+        if (typeof entityId === 'string')
+          gauges.push({ kpi, entityId, at, eventId: event.id, counted, dimensions });
         continue;
       }
       const value = source.value === undefined ? undefined : valueOf(source.value, data);
@@ -97,7 +116,7 @@ export function fold(
       }
     }
   }
-  return { deltas, transitions };
+  return { deltas, transitions, gauges };
 }
 
 function apply(

@@ -34,6 +34,7 @@ export class KpiSourcesConsumer implements OnApplicationBootstrap {
         consumerName: KpiSourcesConsumer.groupId,
         topics: [...KPI_SOURCE_TOPICS],
         maxMessagesPerTransaction: this.config.KPI_CHUNK_SIZE,
+        partitionsConsumedConcurrently: this.config.KPI_PARTITION_CONCURRENCY,
         batchHandler: (events, { manager }) =>
           this.computation.apply(
             manager,

@@ -58,6 +58,25 @@ function localMidnight(year: number, month: number, day: number, timeZone: strin
  */
 export function bucketOf(instant: Date, period: KpiPeriod, timeZone: string): PeriodBucket {
   const t = instant.getTime();
+  const slot = `${timeZone}\u0000${period}\u0000${Math.floor(t / SLOT_MS)}`;
+  const known = slots.get(slot);
+  if (known) return known;
+  const bucket = computeBucket(t, period, timeZone);
+  // Every instant of a slot lies in the same bucket when the bucket's bounds fall on slot bounds, as they do
+  // in every zone in use (offsets are whole quarter hours); a bucket that does not is never remembered.
+  if (bucket.start.getTime() % SLOT_MS === 0 && bucket.end.getTime() % SLOT_MS === 0) {
+    if (slots.size >= MAX_SLOTS) slots.clear();
+    slots.set(slot, bucket);
+  }
+  return bucket;
+}
+
+/** Bucket lookups are remembered per quarter hour: the fold asks for the same few buckets over and over. */
+const SLOT_MS = 15 * 60_000;
+const MAX_SLOTS = 100_000;
+const slots = new Map<string, PeriodBucket>();
+
+function computeBucket(t: number, period: KpiPeriod, timeZone: string): PeriodBucket {
   const local = localParts(t, timeZone);
   let start: number;
   let end: number;

@@ -2,6 +2,7 @@ import type { KpiDimensionKind } from '@ioc/contracts';
 import { qualifiedTable, type Tx } from '@ioc/database';
 import type { AggregateDelta, AggregateKey } from './aggregate';
 import type { Dimension } from './fold';
+import type { GaugeState } from './gauge';
 import type { EntityState } from './time-share';
 
 /**
@@ -12,36 +13,46 @@ export class ProjectionRepository {
   /** Adds the deltas (in key order, so concurrent chunks lock rows in one order) and marks their keys dirty. */
   async apply(tx: Tx, deltas: readonly AggregateDelta[]): Promise<void> {
     if (deltas.length === 0) return;
+    // Column arrays through unnest: no per-row objects or JSON on either side, the hot path of the fold.
+    const keys = keyColumns(deltas);
     await tx.query(
       `INSERT INTO ${qualifiedTable(tx, 'aggregates')} AS a (kpi_code, dimension_kind, dimension_code, period,
          period_start, period_end, num, den, total, n, samples, late, latest_value, latest_at, latest_event_id)
-       SELECT r.kpi_code, r.dimension_kind, r.dimension_code, r.period, r.period_start, r.period_end, r.num, r.den,
-         r.total, r.n, r.samples, r.late, r.latest_value, r.latest_at, r.latest_event_id
-       FROM jsonb_to_recordset($1::jsonb) AS r(kpi_code text, dimension_kind text, dimension_code text,
-         period text, period_start timestamptz, period_end timestamptz, num float8, den float8, total float8,
-         n bigint, samples bigint, late bigint, latest_value float8, latest_at timestamptz, latest_event_id text)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[],
+         $7::float8[], $8::float8[], $9::float8[], $10::bigint[], $11::bigint[], $12::bigint[], $13::float8[],
+         $14::timestamptz[], $15::text[])
        ON CONFLICT (kpi_code, dimension_kind, dimension_code, period, period_start) DO UPDATE SET
          num = a.num + EXCLUDED.num, den = a.den + EXCLUDED.den, total = a.total + EXCLUDED.total,
          n = a.n + EXCLUDED.n, samples = a.samples + EXCLUDED.samples, late = a.late + EXCLUDED.late,
          latest_value = CASE WHEN ${newerLatest} THEN EXCLUDED.latest_value ELSE a.latest_value END,
          latest_event_id = CASE WHEN ${newerLatest} THEN EXCLUDED.latest_event_id ELSE a.latest_event_id END,
          latest_at = CASE WHEN ${newerLatest} THEN EXCLUDED.latest_at ELSE a.latest_at END`,
-      [JSON.stringify(deltas.map(aggregateRow))],
+      [
+        ...keys,
+        deltas.map((d) => iso(d.periodEnd)),
+        deltas.map((d) => d.num),
+        deltas.map((d) => d.den),
+        deltas.map((d) => d.total),
+        deltas.map((d) => d.n),
+        deltas.map((d) => d.samples),
+        deltas.map((d) => d.late),
+        deltas.map((d) => d.latest?.value ?? null),
+        deltas.map((d) => (d.latest ? d.latest.at.toISOString() : null)),
+        deltas.map((d) => d.latest?.eventId ?? null),
+      ],
     );
-    const buckets = deltas.flatMap((d) =>
-      [...d.histogram].map(([bucket, n]) => ({ ...keyRow(d), bucket, n })),
+    const withBuckets = deltas.filter((d) => d.histogram.size > 0);
+    if (withBuckets.length === 0) return;
+    const rows = withBuckets.flatMap((d) => [...d.histogram].map(([bucket, n]) => ({ d, bucket, n })));
+    await tx.query(
+      `INSERT INTO ${qualifiedTable(tx, 'histogram_buckets')} AS h (kpi_code, dimension_kind, dimension_code,
+         period, period_start, bucket, n)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::int[],
+         $7::bigint[])
+       ON CONFLICT (kpi_code, dimension_kind, dimension_code, period, period_start, bucket)
+       DO UPDATE SET n = h.n + EXCLUDED.n`,
+      [...keyColumns(rows.map((r) => r.d)), rows.map((r) => r.bucket), rows.map((r) => r.n)],
     );
-    if (buckets.length > 0)
-      await tx.query(
-        `INSERT INTO ${qualifiedTable(tx, 'histogram_buckets')} AS h (kpi_code, dimension_kind, dimension_code,
-           period, period_start, bucket, n)
-         SELECT r.kpi_code, r.dimension_kind, r.dimension_code, r.period, r.period_start, r.bucket, r.n
-         FROM jsonb_to_recordset($1::jsonb) AS r(kpi_code text, dimension_kind text, dimension_code text,
-           period text, period_start timestamptz, bucket int, n bigint)
-         ON CONFLICT (kpi_code, dimension_kind, dimension_code, period, period_start, bucket)
-         DO UPDATE SET n = h.n + EXCLUDED.n`,
-        [JSON.stringify(buckets)],
-      );
   }
 
   /** Marks keys dirty for the publisher (composites over changed KPIs included by the caller). */
@@ -50,12 +61,11 @@ export class ProjectionRepository {
     await tx.query(
       `INSERT INTO ${qualifiedTable(tx, 'publications')} AS p (kpi_code, dimension_kind, dimension_code, period,
          period_start, period_end, dirty)
-       SELECT r.kpi_code, r.dimension_kind, r.dimension_code, r.period, r.period_start, r.period_end, true
-       FROM jsonb_to_recordset($1::jsonb) AS r(kpi_code text, dimension_kind text, dimension_code text,
-         period text, period_start timestamptz, period_end timestamptz)
+       SELECT *, true FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[],
+         $6::timestamptz[])
        ON CONFLICT (kpi_code, dimension_kind, dimension_code, period, period_start) DO UPDATE SET dirty = true
        WHERE NOT p.dirty`,
-      [JSON.stringify(keys.map((k) => ({ ...keyRow(k), period_end: k.periodEnd.toISOString() })))],
+      [...keyColumns(keys), keys.map((k) => iso(k.periodEnd))],
     );
   }
 
@@ -119,6 +129,63 @@ export class ProjectionRepository {
   }
 }
 
+/** Locks and reads the states of gauge entities. */
+export async function lockGauges(
+  tx: Tx,
+  keys: readonly { kpiCode: string; entityId: string }[],
+): Promise<Map<string, GaugeState>> {
+  if (keys.length === 0) return new Map();
+  const rows = await tx.query<
+    {
+      kpi_code: string;
+      entity_id: string;
+      at: Date;
+      event_id: string;
+      counted: boolean;
+      dimensions: Dimension[];
+    }[]
+  >(
+    `SELECT g.kpi_code, g.entity_id, g.at, g.event_id, g.counted, g.dimensions
+     FROM ${qualifiedTable(tx, 'gauge_entities')} g
+     JOIN unnest($1::text[], $2::text[]) AS r(kpi_code, entity_id)
+       ON g.kpi_code = r.kpi_code AND g.entity_id = r.entity_id
+     ORDER BY g.kpi_code, g.entity_id FOR UPDATE OF g`,
+    [keys.map((k) => k.kpiCode), keys.map((k) => k.entityId)],
+  );
+  return new Map(
+    rows.map((r) => [
+      entityKey(r.kpi_code, r.entity_id),
+      {
+        kpiCode: r.kpi_code,
+        entityId: r.entity_id,
+        at: r.at,
+        eventId: r.event_id,
+        counted: r.counted,
+        dimensions: r.dimensions,
+      },
+    ]),
+  );
+}
+
+/** Stores gauge entity states (each newer than the stored one, as the caller checked under the lock). */
+export async function saveGauges(tx: Tx, states: readonly GaugeState[]): Promise<void> {
+  if (states.length === 0) return;
+  await tx.query(
+    `INSERT INTO ${qualifiedTable(tx, 'gauge_entities')} (kpi_code, entity_id, at, event_id, counted, dimensions)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::boolean[], $6::jsonb[])
+     ON CONFLICT (kpi_code, entity_id) DO UPDATE SET at = EXCLUDED.at, event_id = EXCLUDED.event_id,
+       counted = EXCLUDED.counted, dimensions = EXCLUDED.dimensions`,
+    [
+      states.map((s) => s.kpiCode),
+      states.map((s) => s.entityId),
+      states.map((s) => s.at.toISOString()),
+      states.map((s) => s.eventId),
+      states.map((s) => s.counted),
+      states.map((s) => JSON.stringify(s.dimensions)),
+    ],
+  );
+}
+
 export function entityKey(kpiCode: string, entityId: string): string {
   return `${kpiCode}\u0000${entityId}`;
 }
@@ -127,28 +194,27 @@ export function entityKey(kpiCode: string, entityId: string): string {
 const newerLatest = `EXCLUDED.latest_at IS NOT NULL AND (a.latest_at IS NULL OR EXCLUDED.latest_at > a.latest_at
   OR (EXCLUDED.latest_at = a.latest_at AND EXCLUDED.latest_event_id > a.latest_event_id))`;
 
-function keyRow(key: AggregateKey) {
-  return {
-    kpi_code: key.kpiCode,
-    dimension_kind: key.dimensionKind,
-    dimension_code: key.dimensionCode,
-    period: key.period,
-    period_start: key.periodStart.toISOString(),
-  };
+/** The key's columns, one array each: kpi_code, dimension_kind, dimension_code, period, period_start. */
+function keyColumns(keys: readonly AggregateKey[]): [string[], string[], string[], string[], string[]] {
+  return [
+    keys.map((k) => k.kpiCode),
+    keys.map((k) => k.dimensionKind),
+    keys.map((k) => k.dimensionCode),
+    keys.map((k) => k.period),
+    keys.map((k) => iso(k.periodStart)),
+  ];
 }
 
-function aggregateRow(d: AggregateDelta) {
-  return {
-    ...keyRow(d),
-    period_end: d.periodEnd.toISOString(),
-    num: d.num,
-    den: d.den,
-    total: d.total,
-    n: d.n,
-    samples: d.samples,
-    late: d.late,
-    latest_value: d.latest?.value ?? null,
-    latest_at: d.latest?.at.toISOString() ?? null,
-    latest_event_id: d.latest?.eventId ?? null,
-  };
+const isoCache = new Map<number, string>();
+
+/** A bucket bound as ISO text: the same few bounds recur in every chunk, so they are formatted once. */
+function iso(date: Date): string {
+  const ms = date.getTime();
+  let text = isoCache.get(ms);
+  if (text === undefined) {
+    if (isoCache.size >= 100_000) isoCache.clear();
+    text = date.toISOString();
+    isoCache.set(ms, text);
+  }
+  return text;
 }

@@ -1,4 +1,5 @@
 import { MessagingInboxProcessedAt1795600000000, MessagingOutboxInbox1795305600000 } from '@ioc/messaging';
+import { KpiGauges1796100000000 } from './kpi-gauges.migration';
 import { KpiSchema1796000000000 } from './kpi-schema.migration';
 
 /** Every migration of the kpi schema, oldest first. */
@@ -6,4 +7,5 @@ export const kpiMigrations = [
   MessagingOutboxInbox1795305600000,
   MessagingInboxProcessedAt1795600000000,
   KpiSchema1796000000000,
+  KpiGauges1796100000000,
 ];

@@ -39,7 +39,8 @@ const APPROX_MS: Record<KpiPeriod, number> = {
 /**
  * Turns stored aggregates into values, projections and standings (docs/architecture.md, "KPI service"):
  * a ratio from its counts, a percentile from its histogram, a time share with its entities' open intervals up
- * to `now`, a composite from its inputs' scores against their targets.
+ * to `now`, a gauge from its changes up to the bucket, a composite from its inputs' scores against their
+ * targets.
  */
 @Injectable()
 export class KpiEvaluator {
@@ -68,6 +69,10 @@ export class KpiEvaluator {
     const stored = new Map(
       (await this.values.byKeys(tx, plain)).map((a) => [aggregateKeyString(a), a] as const),
     );
+
+    const gaugeKeys = plain.filter((k) => catalog.byCode.get(k.kpiCode)?.formula.kind === 'gauge');
+    const gaugeLevels = await this.values.levels(tx, gaugeKeys);
+    const levels = new Map(gaugeKeys.map((k, i) => [aggregateKeyString(k), gaugeLevels[i]] as const));
 
     const timeShareCodes = [...new Set(plain.map((k) => k.kpiCode))].filter(
       (code) => catalog.byCode.get(code)?.formula.kind === 'time-share',
@@ -140,7 +145,7 @@ export class KpiEvaluator {
         const state: AggregateState = stored.get(id) ?? emptyState();
         const withOpen =
           kpi.formula.kind === 'time-share' ? this.withOpenIntervals(kpi, key, state, entities, now) : state;
-        const value = valueOf(kpi, withOpen);
+        const value = kpi.formula.kind === 'gauge' ? levels.get(id) : valueOf(kpi, withOpen);
         let recent: number | undefined;
         const mode = projectionMode(kpi);
         if (value !== undefined && mode === 'level' && elapsedShare < 1)

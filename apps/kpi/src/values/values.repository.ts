@@ -63,6 +63,32 @@ export class ValuesRepository {
     return rows.map(toAggregate);
   }
 
+  /**
+   * The level of a gauge at each key: the sum of its changes in the buckets of the key's KPI, dimension value
+   * and period up to the key's bucket (absent when none was ever booked there).
+   */
+  async levels(tx: Tx, keys: readonly AggregateKey[]): Promise<(number | undefined)[]> {
+    if (keys.length === 0) return [];
+    const rows = await tx.query<{ i: string; level: number | null }[]>(
+      `SELECT r.i, (SELECT sum(a.total) FROM ${qualifiedTable(tx, 'aggregates')} a
+         WHERE a.kpi_code = r.kpi_code AND a.dimension_kind = r.dimension_kind
+           AND a.dimension_code = r.dimension_code AND a.period = r.period
+           AND a.period_start <= r.period_start) AS level
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])
+         WITH ORDINALITY AS r(kpi_code, dimension_kind, dimension_code, period, period_start, i)`,
+      [
+        keys.map((k) => k.kpiCode),
+        keys.map((k) => k.dimensionKind),
+        keys.map((k) => k.dimensionCode),
+        keys.map((k) => k.period),
+        keys.map((k) => k.periodStart.toISOString()),
+      ],
+    );
+    const levels: (number | undefined)[] = keys.map(() => undefined);
+    for (const row of rows) levels[Number(row.i) - 1] = row.level ?? undefined;
+    return levels;
+  }
+
   /** The aggregates of `kpiCode` in one dimension value whose bucket of `period` starts in `[from, to)`. */
   async range(
     tx: Tx,

@@ -40,6 +40,26 @@ describe(checkKpis.name, () => {
     expect(kpis[0].aggregation).toBe('ratio');
   });
 
+  it('checks a gauge: its entity and counted fields on every source event', () => {
+    const gauge = (entity: string, field: string) => ({
+      ...ratio('open'),
+      unit: 'count',
+      formula: {
+        kind: 'gauge',
+        sources: [{ event: 'ioc.incident.opened.v1' }, { event: 'ioc.incident.cleared.v1' }],
+        entity,
+        counts: [{ field, in: ['open'] }],
+      },
+    });
+    expect(checkKpis(parse([gauge('incidentId', 'status')]))).toEqual([]);
+    expect(checkKpis(parse([gauge('reportId', 'colour')])).map((p) => p.path)).toEqual([
+      '[0].formula.entity',
+      '[0].formula.counts[0].field',
+      '[0].formula.entity',
+      '[0].formula.counts[0].field',
+    ]);
+  });
+
   it('refuses an event the KPI service does not consume, and fields the event does not carry', () => {
     const problems = checkKpis(
       parse([

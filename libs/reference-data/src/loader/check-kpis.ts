@@ -24,6 +24,17 @@ export function checkKpis(kpis: readonly Kpi[]): ReferenceDataProblem[] {
   kpis.forEach((kpi, index) => {
     const at = (path: string) => `[${index}].${path}`;
     for (const [path, source] of sourcesOf(kpi)) checkSource(kpi, source, at(path));
+    const { formula } = kpi;
+    if (formula.kind === 'gauge')
+      formula.sources.forEach((source) => {
+        const fields = fieldsOf(source.event);
+        const need = (field: string, where: string) => {
+          if (FEEDABLE.has(source.event) && !fields.has(field))
+            report('UNKNOWN_REFERENCE', at(`formula.${where}`), `${source.event} has no field "${field}"`);
+        };
+        need(formula.entity, 'entity');
+        formula.counts.forEach((filter, j) => need(filter.field, `counts[${j}].field`));
+      });
     if (kpi.formula.kind === 'composite')
       kpi.formula.inputs.forEach((input, i) => {
         if (!byCode.has(input.kpi))
@@ -99,6 +110,8 @@ export function sourcesOf(kpi: Kpi): [string, KpiSource][] {
       ];
     case 'composite':
       return [];
+    case 'gauge':
+      return formula.sources.map((source, i) => [`formula.sources[${i}]`, source]);
     default:
       return [['formula.source', formula.source]];
   }

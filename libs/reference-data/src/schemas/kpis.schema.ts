@@ -52,6 +52,15 @@ const formula = z.discriminatedUnion('kind', [
     states: z.array(z.string().min(1).max(64)).min(1).max(16),
   }),
   z.strictObject({
+    kind: z.literal('gauge'),
+    sources: z
+      .array(source.omit({ value: true }))
+      .min(1)
+      .max(16),
+    entity: fieldName,
+    counts: z.array(filter).min(1).max(8),
+  }),
+  z.strictObject({
     kind: z.literal('composite'),
     inputs: z
       .array(z.strictObject({ kpi: kebabCode, weight: z.number().positive().max(1000) }))
