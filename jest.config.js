@@ -1,5 +1,6 @@
-// Two Jest projects: fast unit specs beside the code, and integration specs that talk to the real
-// Kafka and Postgres started (or found) by test/global-setup.mjs.
+// Three Jest projects: fast unit specs beside the code, integration specs that talk to the real Kafka and
+// Postgres started (or found) by test/global-setup.mjs, and the fault suite (`npm run test:faults`), which
+// `npm test` leaves out (scripts/test.mjs selects the first two unless told otherwise).
 const fs = require('node:fs');
 const readJson = (file) => JSON.parse(fs.readFileSync(`${__dirname}/${file}`, 'utf8'));
 const swc = readJson('.swcrc');
@@ -31,6 +32,14 @@ module.exports = {
       globalTeardown: '<rootDir>/test/global-teardown.mjs',
       setupFilesAfterEnv: ['<rootDir>/test/integration-timeout.ts'],
       slowTestThreshold: 30,
+    },
+    {
+      ...shared,
+      displayName: 'faults',
+      testMatch: ['<rootDir>/test/faults/**/*.fault-spec.ts'],
+      globalSetup: '<rootDir>/test/global-setup.mjs',
+      globalTeardown: '<rootDir>/test/global-teardown.mjs',
+      setupFilesAfterEnv: ['<rootDir>/test/integration-timeout.ts'],
     },
   ],
 };

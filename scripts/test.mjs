@@ -1,6 +1,8 @@
 // `npm test [-- <jest args>]`: type-check, build dist/ when it is stale (the journeys spec starts the services from
-// it as `npm start` does), then Jest with every argument passed through. Results also go to
-// .run/jest-results.json, from which .ci/run counts passed and failed tests. Exit code = Jest's.
+// it as `npm start` does), then Jest with every argument passed through: the unit and integration projects unless
+// the arguments select projects (`npm run test:faults` selects the fault suite). Results also go to
+// .run/jest-results.json (IOC_JEST_RESULTS names another file under .run/), from which .ci/run counts passed and
+// failed tests. Exit code = Jest's.
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -10,7 +12,9 @@ import { ensureBuilt } from './infra/build.mjs';
 import { ROOT, RUN_DIR, say } from './infra/util.mjs';
 
 const require = createRequire(import.meta.url);
-const RESULTS = path.join(RUN_DIR, 'jest-results.json');
+const RESULTS = path.join(RUN_DIR, path.basename(process.env.IOC_JEST_RESULTS ?? 'jest-results.json'));
+/** The fault suite runs only when selected: it starts every service and takes minutes. */
+const DEFAULT_PROJECTS = ['--selectProjects', 'unit', 'integration'];
 // The machine has 2 cores; Jest's default (cores - 1) would run the integration specs one at a time.
 const DEFAULT_WORKERS = ['--maxWorkers=2'];
 
@@ -35,8 +39,9 @@ try {
 }
 
 const workers = args.some((arg) => /^(--maxWorkers|-w|--runInBand|-i)(=|$)/.test(arg)) ? [] : DEFAULT_WORKERS;
+const projects = args.some((arg) => /^--selectProjects(=|$)/.test(arg)) ? [] : DEFAULT_PROJECTS;
 const jest = require.resolve('jest/bin/jest');
-process.exit(await node(jest, [...workers, ...args, '--json', `--outputFile=${RESULTS}`]));
+process.exit(await node(jest, [...workers, ...projects, ...args, '--json', `--outputFile=${RESULTS}`]));
 
 function node(script, scriptArgs) {
   return new Promise((resolve) => {

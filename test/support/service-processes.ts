@@ -43,6 +43,15 @@ function childrenOf(pid: number): number[] {
   return children;
 }
 
+/** A process's command line, NUL-separated ('' once it is gone). */
+function commandLineOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
 /**
  * Every service started as a real process from the built dist/, by `scripts/start.mjs --demo` itself (the
  * supervisor, topic provisioning, migrations, seeds, API keys of `npm start`), inside one {@link ServiceWorld}:
@@ -125,6 +134,38 @@ export class ServiceProcesses {
     return `http://127.0.0.1:${this.ports[name]}`;
   }
 
+  /** The pid of `name`'s running process (the supervisor starts a new one after each exit), if one runs. */
+  pidOf(name: ServiceName): number | undefined {
+    const pid = this.child.pid;
+    if (pid === undefined) return undefined;
+    const main = path.join(ROOT, 'dist', 'apps', name, 'src', 'main.js');
+    return childrenOf(pid).find((service) => commandLineOf(service).includes(main));
+  }
+
+  /**
+   * Kills `name`'s process with `signal` (SIGKILL: a crash) and waits until the supervisor of start.mjs has
+   * started it again and it answers ready; resolves with the new pid.
+   */
+  async crash(name: ServiceName, { signal = 'SIGKILL', timeoutMs = 180_000 } = {}): Promise<number> {
+    const pid = this.pidOf(name);
+    if (pid === undefined) throw new Error(`${name} is not running`);
+    process.kill(pid, signal);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const restarted = this.pidOf(name);
+      if (restarted !== undefined && restarted !== pid) {
+        const ready = await fetch(`${this.url(name)}/health/ready`).then(
+          (response) => response.status === 200,
+          () => false,
+        );
+        if (ready) return restarted;
+      }
+      if (Date.now() > deadline)
+        throw new Error(`${name} was not ready again ${timeoutMs} ms after ${signal}`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+
   /** What start.mjs printed so far (one line per service warning or error, its progress, the banner). */
   get startOutput(): string {
     return this.output;
@@ -170,14 +211,7 @@ export class ServiceProcesses {
     }
     for (const service of services) {
       // Still the service we saw (a pid is reused only once it is gone): one of dist/'s mains.
-      const commandLine = (() => {
-        try {
-          return readFileSync(`/proc/${service}/cmdline`, 'utf8');
-        } catch {
-          return '';
-        }
-      })();
-      if (commandLine.includes(path.join(ROOT, 'dist'))) process.kill(service, 'SIGKILL');
+      if (commandLineOf(service).includes(path.join(ROOT, 'dist'))) process.kill(service, 'SIGKILL');
     }
   }
 }

@@ -56,6 +56,11 @@ export const simulatorEnv = commonEnv.safeExtend({
   SIMULATOR_DUPLICATE_SHARE: share.default(0.08),
   /** Requests out at once; beyond it the simulator falls behind its schedule (the progress shows the lag). */
   SIMULATOR_MAX_IN_FLIGHT: envInt({ min: 1, max: 10_000 }).default(32),
+  /**
+   * A file to append one JSON line to before each report submission or event batch is sent and one after its
+   * answer (its id, event ids and outcome), for a fault suite to reconcile with the services; unset writes none.
+   */
+  SIMULATOR_SENT_LOG: z.string().min(1).optional(),
   /** How often the app logs its progress (the CLI redraws its display every 2 s). */
   SIMULATOR_PROGRESS_INTERVAL: envDuration({ min: 1000, max: DAY }).default(30_000),
 });

@@ -10,7 +10,8 @@ import {
 } from '@ioc/contracts';
 import type { EventProducer, TopicNames } from '@ioc/messaging';
 import type { Action, EventPath } from '../scenario/actions';
-import { outcomeOf, type Tally } from './tally';
+import type { LoggedEvent, SentLog } from './sent-log';
+import { type Outcome, outcomeOf, type Tally } from './tally';
 
 /** Largest batch intake's ingest takes by default (`INTAKE_INGEST_MAX_BATCH_EVENTS`). */
 const MAX_BATCH = 500;
@@ -27,6 +28,8 @@ export interface EventsDriverOptions {
   /** Prefix of every event id: a run's ids differ from another run's, so the consumers do not take them for repeats. */
   runId: string;
   tally: Tally;
+  /** Where each batch is written before it goes out and its outcome after (`SIMULATOR_SENT_LOG`). */
+  sentLog?: SentLog;
   /** How long events wait to be sent together. */
   flushAfterMs?: number;
   timeoutMs?: number;
@@ -86,19 +89,27 @@ export class EventsDriver {
   }
 
   private async publish(batch: IocEvent[]): Promise<void> {
+    const logged = this.options.sentLog?.sent('kafka', batch.map(loggedEvent));
     try {
       await this.options.producer.sendEvents(
         batch.map((event) => ({ topic: this.options.topics.of(topicOf(event.type as EventType)), event })),
       );
       this.options.tally.record('kafka', 'accepted', batch.length);
+      if (logged !== undefined) this.options.sentLog?.outcome(logged, 'kafka', 'accepted');
     } catch {
       this.options.tally.record('kafka', 'failed', batch.length);
+      if (logged !== undefined) this.options.sentLog?.outcome(logged, 'kafka', 'failed');
     }
   }
 
   private async postToIntake(batch: IocEvent[]): Promise<void> {
     const key = this.options.intakeApiKey;
     if (key === undefined) return this.options.tally.record('intake.http', 'skipped', batch.length);
+    const logged = this.options.sentLog?.sent('intake.http', batch.map(loggedEvent));
+    const answered = (outcome: Outcome) => {
+      this.options.tally.record('intake.http', outcome, batch.length);
+      if (logged !== undefined) this.options.sentLog?.outcome(logged, 'intake.http', outcome);
+    };
     try {
       const response = await fetch(new URL('/ingest/events', this.options.intakeUrl), {
         method: 'POST',
@@ -111,9 +122,9 @@ export class EventsDriver {
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000),
       });
       await response.arrayBuffer().catch(() => undefined);
-      this.options.tally.record('intake.http', outcomeOf(response.status), batch.length);
+      answered(outcomeOf(response.status));
     } catch {
-      this.options.tally.record('intake.http', 'failed', batch.length);
+      answered('failed');
     }
   }
 
@@ -204,4 +215,8 @@ export class EventsDriver {
   ): IocEvent {
     return createEvent(type, { id: `${this.options.runId}-${++this.serial}`, source, subject, time, data });
   }
+}
+
+function loggedEvent(event: IocEvent): LoggedEvent {
+  return { id: event.id, type: event.type, subject: event.subject };
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AgencyAction, CitizenAction, SubmitReport } from '../scenario/actions';
-import { type Interface, outcomeOf, type Tally } from './tally';
+import type { SentLog } from './sent-log';
+import { type Interface, type Outcome, outcomeOf, type Tally } from './tally';
 
 /** A bearer token for an agency's staff (the development issuer's, or the identity provider's). */
 export type AgencyTokens = (agencyId: string) => Promise<string>;
@@ -22,6 +23,8 @@ export interface ReportsDriverOptions {
   /** Photos to attach (JPEG or PNG bytes), used in turn. */
   photos: readonly Buffer[];
   tally: Tally;
+  /** Where each report submission is written before it goes out and its outcome after (`SIMULATOR_SENT_LOG`). */
+  sentLog?: SentLog;
   /** Per request; the simulator never waits longer for an answer. */
   timeoutMs?: number;
 }
@@ -62,9 +65,13 @@ export class ReportsDriver {
       body = JSON.stringify(report);
       headers['content-type'] = 'application/json';
     }
+    const logged = this.options.sentLog?.sent('reports.rest');
     const answer = await this.request('reports.rest', 'POST', '/reports', body, headers);
-    if (answer?.ok) {
-      const receipt = answer.json as { id: string; trackingCode: string; secret: string; status: string };
+    const receipt = answer?.ok
+      ? (answer.json as { id: string; trackingCode: string; secret: string; status: string })
+      : undefined;
+    if (logged !== undefined) this.logOutcome(logged, 'reports.rest', answer, receipt?.id);
+    if (receipt !== undefined) {
       this.registered.set(action.ref, {
         id: receipt.id,
         trackingCode: receipt.trackingCode,
@@ -88,12 +95,16 @@ export class ReportsDriver {
       last_name: rest.join(' '),
       phone: action.reporter.phone,
     });
+    const logged = this.options.sentLog?.sent('reports.open311');
     const answer = await this.request('reports.open311', 'POST', '/open311/v2/requests.json', body, {
       'content-type': 'application/json',
       'x-api-key': key,
     });
-    if (answer?.ok) {
-      const [created] = answer.json as { service_request_id: string; token: string }[];
+    const created = answer?.ok
+      ? (answer.json as { service_request_id: string; token: string }[])[0]
+      : undefined;
+    if (logged !== undefined) this.logOutcome(logged, 'reports.open311', answer, created?.token);
+    if (created !== undefined) {
       // Open311 answers the tracking code as the request id and the report id as its token.
       this.registered.set(action.ref, {
         id: created.token,
@@ -160,13 +171,22 @@ export class ReportsDriver {
     return [...this.registered.values()].map((report) => report.id);
   }
 
+  private logOutcome(
+    batch: string,
+    on: Interface,
+    answer: { outcome: Outcome } | undefined,
+    reportId: string | undefined,
+  ): void {
+    this.options.sentLog?.outcome(batch, on, answer?.outcome ?? 'failed', reportId);
+  }
+
   private async request(
     on: Interface,
     method: string,
     path: string,
     body: string | FormData | undefined,
     headers: Record<string, string>,
-  ): Promise<{ ok: boolean; json: unknown } | undefined> {
+  ): Promise<{ ok: boolean; outcome: Outcome; json: unknown } | undefined> {
     try {
       const response = await fetch(new URL(path, this.options.baseUrl), {
         method,
@@ -177,7 +197,7 @@ export class ReportsDriver {
       const outcome = outcomeOf(response.status);
       this.options.tally.record(on, outcome);
       const json: unknown = await response.json().catch(() => undefined);
-      return { ok: outcome === 'accepted', json };
+      return { ok: outcome === 'accepted', outcome, json };
     } catch {
       this.options.tally.record(on, 'failed');
       return undefined;

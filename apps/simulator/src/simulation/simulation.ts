@@ -7,6 +7,7 @@ import sharp from 'sharp';
 import type { SimulatorConfig } from '../config';
 import { EventsDriver } from '../drivers/events.driver';
 import { type AgencyTokens, ReportsDriver } from '../drivers/reports.driver';
+import { SentLog } from '../drivers/sent-log';
 import { Tally } from '../drivers/tally';
 import type { Action } from '../scenario/actions';
 import { CityModel } from '../scenario/city-model';
@@ -64,6 +65,8 @@ export async function createSimulation(config: SimulatorConfig, deps: Simulation
     }),
   );
   const tally = new Tally();
+  const runId = `sim-${config.SIMULATOR_SEED}-${randomBytes(4).toString('hex')}`;
+  const sentLog = new SentLog(config.SIMULATOR_SENT_LOG, runId);
   const reports = new ReportsDriver({
     baseUrl: config.SIMULATOR_REPORTS_URL,
     tokens: deps.tokens ?? (await devAgencyTokens(config)),
@@ -72,6 +75,7 @@ export async function createSimulation(config: SimulatorConfig, deps: Simulation
       : { open311ApiKey: config.SIMULATOR_OPEN311_API_KEY }),
     photos: await samplePhotos(),
     tally,
+    sentLog,
   });
   const events = new EventsDriver({
     producer: deps.producer,
@@ -81,8 +85,9 @@ export async function createSimulation(config: SimulatorConfig, deps: Simulation
       ? {}
       : { intakeApiKey: config.SIMULATOR_INTAKE_API_KEY }),
     cityCode: data.city.code,
-    runId: `sim-${config.SIMULATOR_SEED}-${randomBytes(4).toString('hex')}`,
+    runId,
     tally,
+    sentLog,
   });
   const performer: ActionPerformer = {
     perform: (action: Action, now: Date) => {

@@ -1,0 +1,637 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { EventTypes, type TopicName, Topics } from '@ioc/contracts';
+import { createKafka } from '@ioc/messaging';
+import {
+  databaseUrl,
+  expectHandled,
+  type FuzzRoute,
+  hostileRequest,
+  kafkaBrokers,
+  readTopic,
+  sendRaw,
+  type ServiceName,
+  ServiceProcesses,
+  SERVICE_NAMES,
+  ServiceWorld,
+  type TopicRecord,
+  waitFor,
+  withAdmin,
+} from '@ioc/testing';
+import fc from 'fast-check';
+import { CompressionTypes, type Producer } from 'kafkajs';
+import { Client, escapeIdentifier } from 'pg';
+
+// The fault suite (docs/architecture.md, "Faults"): every service started as a real process by `npm start`'s own
+// script, the simulator driving load through the public interfaces at a high speed, and meanwhile each service
+// SIGKILLed once (the supervisor of start.mjs starts it again), poison on every inbound topic and hostile HTTP on
+// every service. Then the simulator ends, the system settles (every consumer group's lag 0, every outbox empty)
+// and what the simulator was told was accepted (its SIMULATOR_SENT_LOG) is reconciled with the services' state,
+// the DLQ with the poison injected. A table of what was injected and found is printed; any mismatch fails.
+// Logs: .run/faults/<suffix>/ (start.log, one JSON log per service, sent.jsonl).
+const ROOT = path.resolve(__dirname, '../..');
+const CITY_DATA_DIR = path.join(ROOT, 'data', 'cities', 'hai-phong');
+/** Simulated seconds per real second: 4 simulated hours a minute. */
+const SPEED = '240';
+/** Simulated time the simulator plays after its (re)start: about 150 s of real time at SPEED. */
+const DURATION = '10h';
+const LE_CHAN = { lat: 20.842, lon: 106.66 };
+const HOSTILE_RUNS_PER_SERVICE = 30;
+const SETTLE = { timeoutMs: 240_000, intervalMs: 1_000 };
+
+/** Who consumes each inbound topic, its consumer (group) name, and the schema that holds its inbox. */
+const INBOUND: Record<string, { topic: TopicName; consumer: string; service: ServiceName }> = {
+  [EventTypes.cameraDetection]: {
+    topic: Topics.cameraDetections,
+    consumer: 'intake.camera-detections',
+    service: 'intake',
+  },
+  [EventTypes.cameraHeartbeat]: {
+    topic: Topics.cameraHeartbeats,
+    consumer: 'intake.camera-heartbeats',
+    service: 'intake',
+  },
+  [EventTypes.trafficObservation]: {
+    topic: Topics.trafficObservations,
+    consumer: 'intake.traffic-observations',
+    service: 'intake',
+  },
+  [EventTypes.reportSubmission]: {
+    topic: Topics.reportsSubmissions,
+    consumer: 'reports.submissions',
+    service: 'reports',
+  },
+  [EventTypes.kpiObservation]: { topic: Topics.kpiObservations, consumer: 'kpi.sources', service: 'kpi' },
+};
+
+/** One line of the table printed at the end. */
+interface Row {
+  what: string;
+  injected: string | number;
+  found: string | number;
+  ok: boolean;
+}
+const table: Row[] = [];
+const row = (what: string, injected: string | number, found: string | number, ok = injected === found) =>
+  table.push({ what, injected, found, ok });
+
+function printTable(): void {
+  const widths = [52, 16, 16];
+  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 4)).join(' ');
+  const text = [
+    '',
+    line(['fault suite', 'injected/sent', 'found', 'ok']),
+    line(['-'.repeat(52), '-'.repeat(16), '-'.repeat(16), '--']),
+    ...table.map((r) => line([r.what, String(r.injected), String(r.found), r.ok ? 'ok' : 'MISMATCH'])),
+    '',
+  ].join('\n');
+  process.stdout.write(`${text}\n`);
+}
+
+/** The simulator's sent log, read back: each batch with its events and the outcome it was told. */
+interface SentBatch {
+  batch: string;
+  interface: string;
+  events: { id: string; type: string; subject: string }[];
+  outcome?: string;
+  reportId?: string;
+}
+function readSentLog(file: string): SentBatch[] {
+  const batches = new Map<string, SentBatch>();
+  if (!existsSync(file)) return [];
+  for (const text of readFileSync(file, 'utf8').split('\n')) {
+    if (text.trim() === '') continue;
+    // A line cut short by a SIGKILL mid-write is no send at all.
+    let line: {
+      batch: string;
+      interface: string;
+      phase: string;
+      events?: SentBatch['events'];
+      reportId?: string;
+    };
+    try {
+      line = JSON.parse(text) as typeof line;
+    } catch {
+      continue;
+    }
+    if (line.phase === 'sent') {
+      batches.set(line.batch, { batch: line.batch, interface: line.interface, events: line.events ?? [] });
+    } else {
+      const batch = batches.get(line.batch);
+      if (batch) {
+        batch.outcome = line.phase;
+        if (line.reportId !== undefined) batch.reportId = line.reportId;
+      }
+    }
+  }
+  return [...batches.values()];
+}
+
+/** A poison record injected on an inbound topic, and the DLQ reason it must come back with. */
+interface Poison {
+  key: string;
+  topic: TopicName;
+  kind: string;
+  reason: string;
+  consumer: string;
+}
+
+const world = new ServiceWorld();
+const logDir = path.join(ROOT, '.run', 'faults', world.suffix);
+const sentLogFile = path.join(logDir, 'sent.jsonl');
+let services: ServiceProcesses | undefined;
+let producer: Producer | undefined;
+let operator: string;
+const poison: Poison[] = [];
+/** Ids of events republished as duplicates, by inbound topic. */
+const duplicated = new Map<TopicName, string>();
+/** Reports created by hostile requests that happened to be valid (a 2xx is an accepted report). */
+const hostileReports: string[] = [];
+const hostileFailures: string[] = [];
+
+const processes = () => {
+  if (services === undefined) throw new Error('the services did not start');
+  return services;
+};
+
+beforeAll(async () => {
+  await world.setUp();
+  services = await ServiceProcesses.start(world, {
+    logDir,
+    env: {
+      CITY_DATA_DIR,
+      SIMULATOR_SPEED: SPEED,
+      SIMULATOR_DURATION: DURATION,
+      SIMULATOR_SENT_LOG: sentLogFile,
+      SIMULATOR_PROGRESS_INTERVAL: '10s',
+      KPI_PUBLISH_INTERVAL: '1s',
+    },
+  });
+  operator = await world.token({ subject: 'faults-operator', roles: ['operator'] });
+  producer = createKafka({ clientId: 'fault-suite', brokers: kafkaBrokers(), logLevel: 'nothing' }).producer({
+    allowAutoTopicCreation: false,
+  });
+  await producer.connect();
+}, 600_000);
+
+afterAll(async () => {
+  printTable();
+  await producer?.disconnect();
+  try {
+    await services?.stop();
+  } finally {
+    await world.tearDown();
+  }
+}, 180_000);
+
+async function simulation(): Promise<{
+  running: boolean;
+  interfaces: Record<string, Record<string, number>>;
+}> {
+  const response = await fetch(`${processes().url('simulator')}/simulation`);
+  return (await response.json()) as Awaited<ReturnType<typeof simulation>>;
+}
+
+/** Accepted events of `type` in the sent log so far. */
+const acceptedOf = (type: string) =>
+  readSentLog(sentLogFile)
+    .filter((batch) => batch.outcome === 'accepted')
+    .flatMap((batch) => batch.events)
+    .filter((event) => event.type === type);
+
+describe('under simulator load', () => {
+  it('each service, SIGKILLed once, is started again by the supervisor and answers ready', async () => {
+    // Load first: the kills must land on services that are busy.
+    await waitFor(() => acceptedOf(EventTypes.cameraHeartbeat).length > 0, {
+      timeoutMs: 60_000,
+      what: 'the simulator to be acknowledged a heartbeat',
+    });
+    // The simulator first: started again, it plays its whole duration, under which the others are killed.
+    for (const name of ['simulator', ...SERVICE_NAMES.filter((n) => n !== 'simulator')] as ServiceName[]) {
+      const before = processes().pidOf(name);
+      const started = Date.now();
+      const after = await processes().crash(name);
+      row(
+        `SIGKILL ${name} → ready again`,
+        `pid ${before}`,
+        `pid ${after} ${((Date.now() - started) / 1000).toFixed(0)} s`,
+        after !== before,
+      );
+      expect(after).not.toBe(before);
+    }
+  });
+
+  it('poison on every inbound topic and duplicate event ids', async () => {
+    const send = async (
+      topic: TopicName,
+      messages: Parameters<Producer['send']>[0]['messages'],
+      gzip = false,
+    ) =>
+      producer?.send({
+        topic: world.topic(topic),
+        acks: -1,
+        messages,
+        ...(gzip ? { compression: CompressionTypes.GZIP } : {}),
+      });
+    for (const [type, { topic, consumer }] of Object.entries(INBOUND)) {
+      // A real event of the topic, acknowledged to the simulator: the template of the poison, and republished
+      // byte for byte as a duplicate (a producer's retry), which must be skipped.
+      const sample = await waitFor(() => acceptedOf(type)[0], {
+        timeoutMs: 120_000,
+        what: `an accepted ${type}`,
+      });
+      const original = (await readTopic(world.topic(topic))).find((record) => record.event?.id === sample.id);
+      if (original?.event === undefined) throw new Error(`${sample.id} is not on ${topic}`);
+      duplicated.set(topic, sample.id);
+      await send(
+        topic,
+        [0, 1].map(() => rawCopy(original)),
+      );
+
+      const structured = (event: Record<string, unknown>) => ({
+        value: JSON.stringify(event),
+        headers: { 'content-type': 'application/cloudevents+json' },
+      });
+      const event = original.event;
+      const inject = async (
+        kind: string,
+        reason: string,
+        message: { value: string; headers?: Record<string, string> },
+        gzip = false,
+      ) => {
+        const key = `poison-${kind}-${randomUUID()}`;
+        poison.push({ key, topic, kind, reason, consumer });
+        await send(topic, [{ key, ...message }], gzip);
+      };
+      await inject('not JSON', 'payload.not_json', {
+        value: '{"specversion": "1.0", not json',
+        headers: { 'content-type': 'application/cloudevents+json' },
+      });
+      await inject(
+        'invalid schema',
+        'schema.invalid',
+        structured({ ...event, id: randomUUID(), data: { bogus: 1 } }),
+      );
+      await inject(
+        'U+0000 in text',
+        'schema.invalid',
+        structured({ ...event, id: randomUUID(), data: withNul(event.data as Record<string, unknown>) }),
+      );
+      // Over the consumers' 1 MiB limit, under the broker's once compressed.
+      await inject(
+        'oversized',
+        'payload.too_large',
+        structured({
+          ...event,
+          id: randomUUID(),
+          data: { ...(event.data as object), pad: 'x'.repeat(1_200_000) },
+        }),
+        true,
+      );
+      if (type === EventTypes.cameraDetection || type === EventTypes.cameraHeartbeat) {
+        await inject(
+          'unknown camera',
+          'INTAKE.UNKNOWN_CAMERA',
+          structured({
+            ...event,
+            id: randomUUID(),
+            subject: 'CAM-NO-SUCH-CAMERA',
+            data: { ...(event.data as object), cameraId: 'CAM-NO-SUCH-CAMERA' },
+          }),
+        );
+      }
+    }
+    row('poison records injected', poison.length, poison.length);
+    row('duplicate ids republished (×2 each)', duplicated.size, duplicated.size);
+  });
+
+  it('hostile HTTP on every service answers no 5xx and an error body of a documented shape', async () => {
+    const bearer = { authorization: `Bearer ${operator}` };
+    const routes: Record<ServiceName, { routes: FuzzRoute[]; shapes?: ('ioc' | 'open311')[] }> = {
+      reports: {
+        routes: [
+          {
+            method: 'POST',
+            path: '/reports',
+            valid: [
+              { categoryCode: 'sidewalk-encroachment', description: 'Lấn chiếm vỉa hè', location: LE_CHAN },
+            ],
+          },
+          { method: 'GET', path: '/reports/track/:code' },
+          {
+            method: 'POST',
+            path: '/open311/v2/requests.json',
+            valid: [{ service_code: 'x', lat: 20.8, long: 106.6 }],
+          },
+          { method: 'GET', path: '/operator/reports', headers: bearer },
+        ],
+        shapes: ['ioc', 'open311'],
+      },
+      intake: {
+        routes: [
+          {
+            method: 'POST',
+            path: '/ingest/events',
+            headers: { 'x-api-key': 'ioc_notakey_0000' },
+            valid: [{}],
+          },
+          { method: 'GET', path: '/incidents', headers: bearer },
+        ],
+      },
+      kpi: { routes: [{ method: 'GET', path: '/kpis/values', headers: bearer }] },
+      gateway: {
+        routes: [
+          { method: 'GET', path: '/wall/assets/:name' },
+          { method: 'POST', path: '/api/incidents/:id/acknowledge', valid: [{}] },
+          { method: 'POST', path: '/api/reports/:id/assign', headers: bearer, valid: [{ agencyId: 'AG-X' }] },
+        ],
+      },
+      simulator: { routes: [{ method: 'GET', path: '/simulation' }] },
+    };
+    let sent = 0;
+    for (const name of SERVICE_NAMES) {
+      const { routes: serviceRoutes, shapes } = routes[name];
+      const requests = fc.sample(hostileRequest(serviceRoutes), {
+        numRuns: HOSTILE_RUNS_PER_SERVICE,
+        seed: 42,
+      });
+      for (const request of requests) {
+        sent++;
+        const response = await sendRaw(processes().url(name), request);
+        try {
+          expectHandled(request, response, shapes);
+        } catch (error) {
+          hostileFailures.push(`${name}: ${(error as Error).message.slice(0, 300)}`);
+        }
+        // A hostile request that happens to be a valid report is an accepted report like any other.
+        if (name === 'reports' && response.status < 300 && request.method === 'POST') {
+          const json = JSON.parse(response.body.toString('utf8')) as
+            { id?: string; token?: string }[] | { id?: string };
+          const id = Array.isArray(json) ? json[0]?.token : json.id;
+          if (id !== undefined) hostileReports.push(id);
+        }
+      }
+    }
+    row(
+      'hostile HTTP requests: 5xx or undocumented',
+      sent,
+      hostileFailures.length,
+      hostileFailures.length === 0,
+    );
+    expect(hostileFailures).toEqual([]);
+  });
+});
+
+describe('once the simulator has ended and the system settled', () => {
+  beforeAll(async () => {
+    await waitFor(async () => !(await simulation()).running, {
+      timeoutMs: 400_000,
+      intervalMs: 1_000,
+      what: 'the simulator to end its scenario',
+    });
+    // Settled: twice in a row, every group of this world at the end of its topics and every outbox empty.
+    let settledBefore = false;
+    await waitFor(
+      async () => {
+        const lag = await totalLag();
+        const outbox = await outboxRows();
+        const settled = lag === 0 && outbox === 0;
+        const twice = settled && settledBefore;
+        settledBefore = settled;
+        return twice;
+      },
+      { ...SETTLE, what: 'consumer lag 0 and empty outboxes' },
+    );
+  }, 700_000);
+
+  it('every consumer group of this world is at the end of its topics: no partition stayed blocked', async () => {
+    const lags = await lagsByGroup();
+    for (const [group, lag] of lags) row(`lag of ${group.replace(`.${world.suffix}`, '')}`, 0, lag);
+    expect([...lags.values()].every((lag) => lag === 0)).toBe(true);
+    expect(lags.size).toBeGreaterThanOrEqual(5);
+  });
+
+  it('every event the simulator was acknowledged is applied exactly once, and nothing it did not send', async () => {
+    const batches = readSentLog(sentLogFile);
+    const problems: string[] = [];
+    for (const [type, { consumer, service, topic }] of Object.entries(INBOUND)) {
+      const sent = batches.flatMap((b) => b.events).filter((e) => e.type === type);
+      const accepted = batches
+        .filter((b) => b.outcome === 'accepted')
+        .flatMap((b) => b.events)
+        .filter((e) => e.type === type);
+      const inbox = await query<{ event_id: string; outcome: string }>(
+        service,
+        (s) => `SELECT event_id, outcome FROM ${s}.inbox WHERE consumer = $1`,
+        [consumer],
+      );
+      // A consumer of several topics (kpi.sources) keeps them all in one inbox: this topic's ids only.
+      const onTopic = new Set(
+        (await readTopic(world.topic(topic))).flatMap((record) => (record.event ? [record.event.id] : [])),
+      );
+      const applied = new Set(
+        inbox.filter((r) => r.outcome === 'applied' && onTopic.has(r.event_id)).map((r) => r.event_id),
+      );
+      const missing = accepted.filter((e) => !applied.has(e.id));
+      const sentIds = new Set(sent.map((e) => e.id));
+      const unknown = [...applied].filter((id) => !sentIds.has(id));
+      row(`${topic}: acknowledged → applied`, accepted.length, accepted.length - missing.length);
+      row(`${topic}: applied, never sent`, 0, unknown.length);
+      if (missing.length > 0) problems.push(`${topic}: ${missing.length} acknowledged events not applied`);
+      if (unknown.length > 0) problems.push(`${topic}: ${unknown.length} applied events never sent`);
+      const duplicate = duplicated.get(topic) ?? '';
+      row(`${topic}: duplicate id applied, once`, 1, inbox.filter((r) => r.event_id === duplicate).length);
+      expect(applied.has(duplicate)).toBe(true);
+
+      // The state, not only the inbox: each applied event counted once.
+      const counted = await stateCount(type, sent, applied);
+      if (counted !== undefined) {
+        row(`${topic}: counted in state`, counted.expected, counted.found);
+        if (counted.expected !== counted.found)
+          problems.push(`${topic}: state counts ${counted.found}, not ${counted.expected}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('every report the reports service accepted over REST or Open311 is stored once, and only those sent', async () => {
+    const batches = readSentLog(sentLogFile).filter(
+      (b) => b.interface === 'reports.rest' || b.interface === 'reports.open311',
+    );
+    const accepted = [
+      ...batches.filter((b) => b.outcome === 'accepted').map((b) => b.reportId as string),
+      ...hostileReports,
+    ];
+    const stored = await query<{ id: string }>(
+      'reports',
+      (s) =>
+        `SELECT r.id FROM ${s}.reports r WHERE NOT EXISTS (SELECT 1 FROM ${s}.external_ids x WHERE x.report_id = r.id)`,
+    );
+    const ids = new Set(stored.map((r) => r.id));
+    const missing = accepted.filter((id) => !ids.has(id));
+    // A request whose answer was lost (a service or the simulator killed) may or may not have made a report.
+    const unanswered = batches.filter((b) => b.outcome === undefined || b.outcome === 'failed').length;
+    row('reports over REST/Open311: accepted → stored', accepted.length, accepted.length - missing.length);
+    row(
+      '  stored, of accepted..accepted+unanswered',
+      `${accepted.length}..${accepted.length + unanswered}`,
+      ids.size,
+      ids.size >= accepted.length && ids.size <= accepted.length + unanswered,
+    );
+    expect(missing).toEqual([]);
+    expect(ids.size).toBeGreaterThanOrEqual(accepted.length);
+    expect(ids.size).toBeLessThanOrEqual(accepted.length + unanswered);
+  });
+
+  it("the simulator's own counts agree with its sent log", async () => {
+    const status = await simulation();
+    const batches = readSentLog(sentLogFile);
+    const last = batches.at(-1)?.batch.replace(/-b\d+$/, '');
+    const ofLastRun = batches.filter((b) => b.batch.startsWith(`${last}-b`) && b.outcome === 'accepted');
+    for (const on of ['kafka', 'intake.http', 'reports.rest', 'reports.open311']) {
+      const fromLog = ofLastRun
+        .filter((b) => b.interface === on)
+        .reduce((sum, b) => sum + (on.startsWith('reports.') ? 1 : b.events.length), 0);
+      row(`simulator ${on} accepted: GET /simulation vs log`, status.interfaces[on]?.accepted ?? 0, fromLog);
+      expect(fromLog).toBe(status.interfaces[on]?.accepted);
+    }
+  });
+
+  it('the DLQ holds exactly the poison injected, each with its reason', async () => {
+    const letters = await readTopic(world.topic(Topics.dlq));
+    const byKey = new Map<string, TopicRecord[]>();
+    for (const letter of letters)
+      byKey.set(letter.key ?? '', [...(byKey.get(letter.key ?? '') ?? []), letter]);
+    const problems: string[] = [];
+    for (const kind of [...new Set(poison.map((p) => p.kind))]) {
+      const ofKind = poison.filter((p) => p.kind === kind);
+      const right = ofKind.filter((p) => {
+        const found = byKey.get(p.key) ?? [];
+        return (
+          found.length === 1 &&
+          found[0].headers['ioc-dlq-reason'] === p.reason &&
+          found[0].headers['ioc-dlq-consumer'] === p.consumer &&
+          found[0].headers['ioc-dlq-source-topic'] === world.topic(p.topic)
+        );
+      });
+      row(`DLQ: ${kind} (${ofKind[0].reason})`, ofKind.length, right.length);
+      for (const p of ofKind.filter((x) => !right.includes(x))) {
+        const found = byKey.get(p.key) ?? [];
+        problems.push(
+          `${p.kind} on ${p.topic}: ${found.length} letters, reasons ${found.map((f) => f.headers['ioc-dlq-reason']).join(',')}`,
+        );
+      }
+    }
+    const keys = new Set(poison.map((p) => p.key));
+    const others = letters.filter((letter) => !keys.has(letter.key ?? ''));
+    row('DLQ: letters of anything not injected', 0, others.length);
+    for (const other of others.slice(0, 10)) {
+      problems.push(
+        `unexpected letter from ${other.headers['ioc-dlq-source-topic']}: ${other.headers['ioc-dlq-reason']} ${other.headers['ioc-dlq-detail']}`,
+      );
+    }
+    expect(problems).toEqual([]);
+    expect(others).toHaveLength(0);
+  });
+});
+
+/** The record as it was, to publish again: the same key, value bytes and headers. */
+function rawCopy(record: TopicRecord): {
+  key: string | null;
+  value: Buffer | null;
+  headers: Record<string, string>;
+} {
+  return { key: record.key, value: record.value, headers: record.headers };
+}
+
+/** `data` with U+0000 inside its first text that is not a time: a value Postgres `text` cannot hold. */
+function withNul(data: Record<string, unknown>): Record<string, unknown> {
+  const field = Object.keys(data).find((name) => typeof data[name] === 'string' && !/At$/.test(name));
+  if (field === undefined) return { ...data, note: 'a\u0000b' };
+  return { ...data, [field]: `${data[field] as string}\u0000` };
+}
+
+/** What the state says of an inbound stream's applied events, where it counts them one by one. */
+async function stateCount(
+  type: string,
+  sent: readonly { id: string; subject: string }[],
+  applied: ReadonlySet<string>,
+): Promise<{ expected: number; found: number } | undefined> {
+  if (type === EventTypes.cameraDetection) {
+    const [{ n }] = await query<{ n: string }>(
+      'intake',
+      (s) => `SELECT COALESCE(SUM(total), 0) AS n FROM ${s}.detection_tallies`,
+    );
+    return { expected: applied.size, found: Number(n) };
+  }
+  if (type === EventTypes.trafficObservation) {
+    const [{ n }] = await query<{ n: string }>(
+      'intake',
+      (s) => `SELECT COALESCE(SUM(observations), 0) AS n FROM ${s}.road_segments`,
+    );
+    return { expected: applied.size, found: Number(n) };
+  }
+  if (type === EventTypes.reportSubmission) {
+    // A channel's submission is one report per (channel, external id): a re-sent one is registered once.
+    const subjects = new Set(sent.filter((e) => applied.has(e.id)).map((e) => e.subject));
+    const [{ n }] = await query<{ n: string }>(
+      'reports',
+      (s) => `SELECT COUNT(*) AS n FROM ${s}.external_ids`,
+    );
+    return { expected: subjects.size, found: Number(n) };
+  }
+  return undefined;
+}
+
+async function query<T>(
+  service: ServiceName,
+  sql: (schema: string) => string,
+  params: unknown[] = [],
+): Promise<T[]> {
+  const client = new Client({ connectionString: databaseUrl() });
+  await client.connect();
+  try {
+    return (await client.query(sql(escapeIdentifier(world.schemaOf(service))), params)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+async function outboxRows(): Promise<number> {
+  let total = 0;
+  for (const service of ['reports', 'intake', 'kpi'] as const) {
+    const [{ n }] = await query<{ n: string }>(service, (s) => `SELECT COUNT(*) AS n FROM ${s}.outbox`);
+    total += Number(n);
+  }
+  return total;
+}
+
+/** Per consumer group of this world: the sum over its partitions of (end offset − committed offset). */
+async function lagsByGroup(): Promise<Map<string, number>> {
+  return withAdmin(async (admin) => {
+    const groups = (await admin.listGroups()).groups
+      .map((group) => group.groupId)
+      .filter((groupId) => groupId.endsWith(`.${world.suffix}`));
+    const lags = new Map<string, number>();
+    for (const groupId of groups) {
+      let lag = 0;
+      for (const { topic, partitions } of await admin.fetchOffsets({ groupId })) {
+        const ends = new Map(
+          (await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)]),
+        );
+        for (const { partition, offset } of partitions) {
+          const end = ends.get(partition) ?? 0n;
+          const committed = offset === '-1' ? 0n : BigInt(offset);
+          lag += Number(end - committed);
+        }
+      }
+      lags.set(groupId, lag);
+    }
+    return lags;
+  });
+}
+
+async function totalLag(): Promise<number> {
+  return [...(await lagsByGroup()).values()].reduce((sum, lag) => sum + lag, 0);
+}
