@@ -41,7 +41,9 @@ try {
 const workers = args.some((arg) => /^(--maxWorkers|-w|--runInBand|-i)(=|$)/.test(arg)) ? [] : DEFAULT_WORKERS;
 const projects = args.some((arg) => /^--selectProjects(=|$)/.test(arg)) ? [] : DEFAULT_PROJECTS;
 const jest = require.resolve('jest/bin/jest');
-process.exit(await node(jest, [...workers, ...projects, ...args, '--json', `--outputFile=${RESULTS}`]));
+// The projects go after the caller's arguments: --selectProjects takes every value up to the next option, so a path
+// after it would be read as a project name.
+process.exit(await node(jest, [...workers, ...args, ...projects, '--json', `--outputFile=${RESULTS}`]));
 
 function node(script, scriptArgs) {
   return new Promise((resolve) => {
