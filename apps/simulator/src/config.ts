@@ -1,5 +1,6 @@
 import { authEnv } from '@ioc/auth';
 import { commonEnv, configToken, envBool, envDuration, envInt, envUrl } from '@ioc/observability';
+import { cityDataEnv } from '@ioc/reference-data';
 import { z } from 'zod';
 import { parseTimeOfDay } from './runner/scenario-time';
 
@@ -16,7 +17,7 @@ export const simulatorEnv = commonEnv.safeExtend({
   /** Where the development issuer keeps its key pair: the simulator mints each agency's tokens with it (as `npm run token` does). */
   AUTH_DEV_KEYS_DIR: authEnv.shape.AUTH_DEV_KEYS_DIR,
   /** The city's reference-data folder (with its optional `simulation.json`); the services must be seeded with the same. */
-  CITY_DATA_DIR: z.string().min(1).default('data/cities/hai-phong'),
+  CITY_DATA_DIR: cityDataEnv.shape.CITY_DATA_DIR,
   /** Base URL of the reports service (citizens, Open311 clients and agencies call it). */
   SIMULATOR_REPORTS_URL: envUrl(['http:', 'https:']).default('http://127.0.0.1:3001'),
   /** Base URL of the intake service (its HTTP ingest). */

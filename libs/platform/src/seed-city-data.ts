@@ -7,8 +7,7 @@ import {
   type UnitOfWork,
 } from '@ioc/database';
 import { loadConfig } from '@ioc/observability';
-import { type CityData, loadCityData } from '@ioc/reference-data';
-import { z } from 'zod';
+import { type CityData, cityDataEnv, loadCityData } from '@ioc/reference-data';
 
 /** A service's reference-data repository: upserts what it keeps of a city's folder, returns counts by kind. */
 export interface CityDataUpsert {
@@ -47,9 +46,7 @@ export function citySeedCommand({
   return databaseCommand({
     ...options,
     task: async (dataSource, schema) => {
-      const { CITY_DATA_DIR } = loadConfig(
-        z.object({ CITY_DATA_DIR: z.string().min(1).default('data/cities/hai-phong') }),
-      );
+      const { CITY_DATA_DIR } = loadConfig(cityDataEnv);
       const { city, counts } = await seedCityData(
         new TypeOrmUnitOfWork(dataSource),
         path.resolve(CITY_DATA_DIR),

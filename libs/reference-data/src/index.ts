@@ -52,3 +52,4 @@ export {
 export { routeReport } from './route-report';
 export { unitsAt } from './units-at';
 export { startOfDayIn } from './zoned-date';
+export { cityDataEnv } from './city-data.env';

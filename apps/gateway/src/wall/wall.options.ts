@@ -1,7 +1,5 @@
 import type { AuthEnv } from '@ioc/auth';
-import { loadConfig } from '@ioc/observability';
 import path from 'node:path';
-import { z } from 'zod';
 
 /** What the wall module needs of the gateway's config, and where the city's reference data is. */
 export interface WallOptions {
@@ -16,20 +14,11 @@ export interface WallOptions {
 export const WALL_OPTIONS = Symbol('WALL_OPTIONS');
 export const WALL_CITY = Symbol('WALL_CITY');
 
-/**
- * The city data folder, read as the seed commands read it (`CITY_DATA_DIR`, default `data/cities/hai-phong`, from
- * the working directory), since the gateway's own settings do not name it.
- */
-const cityDataEnv = z.object({
-  /** The city's reference data folder (docs/architecture.md, "Reference data is data"). */
-  CITY_DATA_DIR: z.string().min(1).default('data/cities/hai-phong'),
-});
-
 export function wallOptionsOf(
   config: Pick<AuthEnv, 'AUTH_MODE' | 'AUTH_DEV_KEYS_DIR' | 'AUTH_ISSUER' | 'AUTH_AUDIENCE'> & {
     NODE_ENV: string;
+    CITY_DATA_DIR: string;
   },
-  env: NodeJS.ProcessEnv = process.env,
 ): WallOptions {
   return {
     authMode: config.AUTH_MODE,
@@ -37,6 +26,6 @@ export function wallOptionsOf(
     devKeysDir: config.AUTH_DEV_KEYS_DIR,
     ...(config.AUTH_ISSUER === undefined ? {} : { issuer: config.AUTH_ISSUER }),
     ...(config.AUTH_AUDIENCE?.[0] === undefined ? {} : { audience: config.AUTH_AUDIENCE[0] }),
-    cityDataDir: path.resolve(loadConfig(cityDataEnv, env).CITY_DATA_DIR),
+    cityDataDir: path.resolve(config.CITY_DATA_DIR),
   };
 }
