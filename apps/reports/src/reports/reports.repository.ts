@@ -1,5 +1,6 @@
 import type { ReportChannel, ReportStatus } from '@ioc/contracts';
 import { qualifiedTable, type Tx } from '@ioc/database';
+import type { OutboxRows } from '@ioc/messaging';
 import { Injectable } from '@nestjs/common';
 import { OPEN_STATUSES, Report, type SlaDeadline, type TimelineEntry } from './report';
 import type { ReportCursor } from './report-cursor';
@@ -99,10 +100,17 @@ const MUTABLE = [
 @Injectable()
 export class ReportsRepository {
   /**
-   * Inserts a new report with its first timeline lines in one statement: submission is the hot path, and each
-   * round trip to Postgres costs the service more CPU than the SQL does (docs/bench.md).
+   * Inserts a new report with its first timeline lines and the outbox rows announcing it in one statement:
+   * submission is the hot path, and each round trip to Postgres costs the service more CPU than the SQL does
+   * (docs/bench.md). One statement is atomic by itself, so this write needs no transaction of its own.
    */
-  async insert(tx: Tx, report: Report, timeline: readonly TimelineEntry[]): Promise<void> {
+  async insert(
+    tx: Tx,
+    report: Report,
+    timeline: readonly TimelineEntry[],
+    outbox: OutboxRows,
+  ): Promise<void> {
+    const events = outbox.size > 0 ? outbox.insert(tx, 30) : undefined;
     await tx.query(
       `WITH report AS (
          INSERT INTO ${qualifiedTable(tx, 'reports')} (id, tracking_code, secret_hash, status, channel,
@@ -111,7 +119,7 @@ export class ReportsRepository {
            resolve_due_at, duplicate_of)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
            $22)
-         RETURNING id)
+         RETURNING id)${events ? `, outbox AS (${events.sql})` : ''}
        INSERT INTO ${qualifiedTable(tx, 'report_timeline')} (report_id, at, action, status, actor, actor_id, note,
          public)
        SELECT report.id, t.at, t.action, t.status, t.actor, t.actor_id, t.note, t.public
@@ -148,6 +156,7 @@ export class ReportsRepository {
         timeline.map((e) => e.actorId),
         timeline.map((e) => e.note),
         timeline.map((e) => e.public),
+        ...(events?.parameters ?? []),
       ],
     );
   }

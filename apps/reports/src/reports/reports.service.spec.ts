@@ -6,6 +6,7 @@ import { ReferenceCatalog, ReferenceSource, type ReferenceSnapshot } from '../re
 import { Clock } from '@ioc/platform';
 import { IdGenerator } from '../common/ports';
 import { type Tx, UnitOfWork } from '@ioc/database';
+import { Outbox, type OutboxRows } from '@ioc/messaging';
 import { IdempotencyService } from './idempotency.service';
 import { OPEN_STATUSES, Report, type ReportState, type TimelineEntry } from './report';
 import { ReportPhotosService } from './report-photos.service';
@@ -66,14 +67,36 @@ class ImmediateUnitOfWork extends UnitOfWork {
   }
 }
 
+class RecordingPublisher extends ReportEventPublisher {
+  readonly published: IocEvent[] = [];
+  private readonly outbox = new Outbox();
+  async publish(_tx: Tx, events: readonly IocEvent[]): Promise<void> {
+    this.published.push(...events);
+  }
+  // The real rows (checked and encoded); InMemoryReports records them as published when it inserts them.
+  rows(events: readonly IocEvent[]): OutboxRows {
+    return this.outbox.rows('ioc.reports.events.unit', events);
+  }
+}
+
 class InMemoryReports extends ReportsRepository {
   readonly rows = new Map<string, ReportState>();
   readonly lines: TimelineEntry[] = [];
   readonly keys = new Map<string, { requestHash: Buffer; response: unknown }>();
 
-  override async insert(_tx: Tx, report: Report, timeline: readonly TimelineEntry[]): Promise<void> {
+  constructor(private readonly publisher: RecordingPublisher) {
+    super();
+  }
+
+  override async insert(
+    _tx: Tx,
+    report: Report,
+    timeline: readonly TimelineEntry[],
+    outbox: OutboxRows,
+  ): Promise<void> {
     this.rows.set(report.id, structuredClone(report.snapshot()));
     this.lines.push(...timeline);
+    this.publisher.published.push(...outbox.events);
   }
   override async update(_tx: Tx, report: Report): Promise<void> {
     this.rows.set(report.id, structuredClone(report.snapshot()));
@@ -140,13 +163,6 @@ class InMemoryReports extends ReportsRepository {
   }
 }
 
-class RecordingPublisher extends ReportEventPublisher {
-  readonly published: IocEvent[] = [];
-  async publish(_tx: Tx, events: readonly IocEvent[]): Promise<void> {
-    this.published.push(...events);
-  }
-}
-
 class FixedSource extends ReferenceSource {
   constructor(private readonly snapshot: ReferenceSnapshot) {
     super();
@@ -177,8 +193,8 @@ describe(ReportsService.name, () => {
   let clock: FakeClock;
 
   beforeEach(() => {
-    reports = new InMemoryReports();
     publisher = new RecordingPublisher();
+    reports = new InMemoryReports(publisher);
     clock = new FakeClock(NOW);
     const uow = new ImmediateUnitOfWork();
     const catalog = new ReferenceCatalog(new FixedSource(aReportsTestCity()), 60_000);
