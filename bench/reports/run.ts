@@ -256,27 +256,28 @@ const errors = (run: Run) =>
         .map(([status, n]) => `${status === '0' ? 'no answer' : status} ${n}`)
         .join(', ')})`;
 
-// What a CPU profile of the closed loop showed (2026-11-30, after the changes of that day, samples of the
-// services' thread grouped by the first part of the stack that names one); kept by hand, so re-profile after
+// What CPU profiles of the closed loop showed (2026-11-30, samples of the services' thread in the 10 s of the
+// closed loop, grouped by the first library or app frame from the leaf up); kept by hand, so re-profile after
 // a change that moves these shares.
 const PROFILE_NOTE =
-  'Where the time of a submission goes (a `--cpu-prof` profile of the closed loop on 2026-11-30, see ' +
-  'bench/reports/run.ts, at a load average of 6 to 8): Postgres through TypeORM and pg about a third, most ' +
-  'of it in the socket writes of its five round trips (BEGIN, the duplicate search, the report with its ' +
-  'timeline, the outbox rows, COMMIT), where a write wakes the Postgres backend and the busy machine ' +
-  "preempts the service: wall time rather than CPU (the kernel's part of the CPU is about a seventh); the " +
-  'HTTP stack (Node http, Express, Nest router and pipes) under a third; the relay producing to Kafka about ' +
-  "7%; garbage collection about 6%; the service's own code (placement by polygon included) about 6%; " +
-  'class-validator about 5%; building, checking and encoding the two CloudEvents about 4%; logging, metrics ' +
-  'and tracing about 2%. Gone since the previous profile: pino-http (two child loggers per request, even ' +
-  "at `warn`), Nest's interceptor chain for the photo uploads of a JSON submission, the second and third " +
-  "checks of each event and the SDK's Kafka binding, a `randomBytes` call per trace and span id. The next " +
-  'lever is the round trips: the outbox rows could go in the statement of the report (data-modifying ' +
-  'CTEs), and a submission without Idempotency-Key or photos would then need no BEGIN and COMMIT. ' +
-  'Against the code before those changes, runs taking turns on 2026-11-30 at load averages of 3 to 7 ' +
-  '(medians): CPU per submission in the closed loop 1.67 → 1.36 ms (4 and 3 runs), in the open loop at 300/s ' +
-  '1.93 → 1.88 ms, and 1.99 → 1.75 ms in shorter runs (3 each); the bare endpoint 0.29 → 0.20 ms closed. ' +
-  "Latency on the shared machine followed the other work's load more than the code.";
+  'Round trips to Postgres per submission: without Idempotency-Key or photos two, the duplicate search and ' +
+  'then one statement with the report, its timeline and its outbox rows (data-modifying CTEs, atomic by ' +
+  'itself, so no BEGIN and COMMIT); with a key or photos the same statement in a transaction. Until ' +
+  '2026-11-30 there were five (BEGIN, the duplicate search, the report with its timeline, the outbox rows, ' +
+  'COMMIT). Where the time goes (`--cpu-prof` profiles of the closed loop, see bench/reports/run.ts, before ' +
+  'and after that change at load averages of 1 to 7): pg and TypeORM 43% → 45%, nearly all of it the socket ' +
+  'write of each query, where the busy machine preempts the thread when the write wakes the Postgres backend ' +
+  '(wall time rather than CPU); the writes of BEGIN and COMMIT are gone (0.8 s → 0.1 s of the 10 s); the HTTP ' +
+  "stack (Node http, Express, Nest) 24% → 23%; the relay producing to Kafka 7%; garbage collection 6%; the service's " +
+  'own code (placement by polygon included) 5 to 6%; the CloudEvents and class-validator 3% each; logging, ' +
+  'metrics and tracing 2%. The round trip left to fold is the duplicate search, whose answer decides in the ' +
+  "service's code the report's status, timeline and events. Against the code before the change (an archive of " +
+  'commit 873a1f6), four runs of each taking turns on 2026-11-30 at 1-minute load averages of 3.2 to 6.8 ' +
+  '(medians): closed loop 369 → 529 submissions/s, CPU per submission 1.61 → 1.18 ms, p99 93 → 64 ms; open ' +
+  'loop at 300/s CPU per submission 1.83 → 1.69 ms, p50 16.2 → 9.1 ms, p99 574 → 191 ms (p99 over 300 ms in ' +
+  'two base runs, 772 and 778 ms, and in one run after, 2,629 ms at a load average of 6.8, with one request ' +
+  'unanswered and no error logged by the service). Latency on the shared machine follows the other ' +
+  "work's load more than the code.";
 
 async function writeSection(
   open: { bare: Run; reports: Run },

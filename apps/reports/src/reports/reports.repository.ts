@@ -110,7 +110,40 @@ export class ReportsRepository {
     timeline: readonly TimelineEntry[],
     outbox: OutboxRows,
   ): Promise<void> {
-    const events = outbox.size > 0 ? outbox.insert(tx, 30) : undefined;
+    const parameters: unknown[] = [
+      report.id,
+      report.trackingCode,
+      report.secretHash,
+      report.status,
+      report.channel,
+      report.categoryCode,
+      report.description,
+      report.addressText,
+      report.location.lat,
+      report.location.lon,
+      report.adminUnitCodes,
+      report.agencyId,
+      report.reporter.name,
+      report.reporter.phone,
+      report.reporter.email,
+      report.attachmentCount,
+      report.submittedAt,
+      report.updatedAt,
+      report.assignedAt,
+      report.ackDueAt,
+      report.resolveDueAt,
+      report.duplicateOf,
+      timeline.map((e) => e.at),
+      timeline.map((e) => e.action),
+      timeline.map((e) => e.status),
+      timeline.map((e) => e.actor),
+      timeline.map((e) => e.actorId),
+      timeline.map((e) => e.note),
+      timeline.map((e) => e.public),
+    ];
+    // The outbox rows' insert takes the parameters after the report's and the timeline's.
+    const events = outbox.size > 0 ? outbox.insert(tx, parameters.length + 1) : undefined;
+    if (events) parameters.push(...events.parameters);
     await tx.query(
       `WITH report AS (
          INSERT INTO ${qualifiedTable(tx, 'reports')} (id, tracking_code, secret_hash, status, channel,
@@ -126,38 +159,7 @@ export class ReportsRepository {
        FROM report, unnest($23::timestamptz[], $24::text[], $25::text[], $26::text[], $27::text[], $28::text[],
          $29::boolean[]) WITH ORDINALITY AS t(at, action, status, actor, actor_id, note, public, position)
        ORDER BY t.position`,
-      [
-        report.id,
-        report.trackingCode,
-        report.secretHash,
-        report.status,
-        report.channel,
-        report.categoryCode,
-        report.description,
-        report.addressText,
-        report.location.lat,
-        report.location.lon,
-        report.adminUnitCodes,
-        report.agencyId,
-        report.reporter.name,
-        report.reporter.phone,
-        report.reporter.email,
-        report.attachmentCount,
-        report.submittedAt,
-        report.updatedAt,
-        report.assignedAt,
-        report.ackDueAt,
-        report.resolveDueAt,
-        report.duplicateOf,
-        timeline.map((e) => e.at),
-        timeline.map((e) => e.action),
-        timeline.map((e) => e.status),
-        timeline.map((e) => e.actor),
-        timeline.map((e) => e.actorId),
-        timeline.map((e) => e.note),
-        timeline.map((e) => e.public),
-        ...(events?.parameters ?? []),
-      ],
+      parameters,
     );
   }
 

@@ -62,7 +62,14 @@ class SequentialIds extends IdGenerator {
 const TX = {} as Tx;
 
 class ImmediateUnitOfWork extends UnitOfWork {
+  /** How each unit of work ran: in a transaction, or statement by statement. */
+  readonly modes: ('run' | 'autocommit')[] = [];
   run<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    this.modes.push('run');
+    return work(TX);
+  }
+  override autocommit<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    this.modes.push('autocommit');
     return work(TX);
   }
 }
@@ -191,12 +198,13 @@ describe(ReportsService.name, () => {
   let reports: InMemoryReports;
   let publisher: RecordingPublisher;
   let clock: FakeClock;
+  let uow: ImmediateUnitOfWork;
 
   beforeEach(() => {
     publisher = new RecordingPublisher();
     reports = new InMemoryReports(publisher);
     clock = new FakeClock(NOW);
-    const uow = new ImmediateUnitOfWork();
+    uow = new ImmediateUnitOfWork();
     const catalog = new ReferenceCatalog(new FixedSource(aReportsTestCity()), 60_000);
     const policy = new ReportsPolicy(7 * DAY, 3 * DAY, DAY, 3);
     views = new ReportViewsService(uow, reports);
@@ -245,6 +253,16 @@ describe(ReportsService.name, () => {
       [EventTypes.reportSubmitted, 'submitted'],
       [EventTypes.reportAssigned, 'assigned'],
     ]);
+  });
+
+  it('runs a submission without key or photos, one statement, outside a transaction; with either, in one', async () => {
+    await sut.submit(newReport());
+    await sut.submit(newReport(), 'k-mode');
+    await sut.submit(newReport(), undefined, [await aJpegWithExif()]);
+
+    expect(uow.modes).toEqual(['autocommit', 'run', 'run']);
+    expect(reports.rows.size).toBe(3);
+    expect(publisher.published.filter((e) => e.type === EventTypes.reportSubmitted)).toHaveLength(3);
   });
 
   it('falls back to the city-wide rule outside the ward', async () => {
