@@ -3,7 +3,8 @@
  * submissions/s on the 2-core machine), against a bare NestJS endpoint measured in the same run:
  *   (a) bare: a Nest app with one POST route that answers `{ ok: true }`, same JSON body parser;
  *   (b) reports: the real service (validation, reference data, routing by polygon, duplicate search, one
- *       transaction with the report, its timeline and its outbox rows; the relay publishing to Kafka).
+ *       statement with the report, its timeline and its outbox rows, no transaction around them since the
+ *       load sends neither Idempotency-Key nor photos; the relay publishing to Kafka).
  * Open loop: request i is sent at t0 + i/rate whatever the answers do, and its latency counts from that
  * scheduled instant, so a stall shows up in the percentiles (no coordinated omission).
  * Closed loop: BENCH_CLIENTS clients each send their next request when the last is answered, for
@@ -72,6 +73,8 @@ interface Run {
   sent: number;
   ok: number;
   failed: number;
+  /** Failed requests by HTTP status; 0: no answer (the connection failed). */
+  failures: Record<string, number>;
   seconds: number;
   p50: number;
   p99: number;
@@ -120,6 +123,7 @@ process.once('message', async ({ port, pathname, mode, rate, clients, seconds, b
   const latencies = [];
   let ok = 0;
   let failed = 0;
+  const failures = {};
   let sent = 0;
   const post = (body) => new Promise((resolve) => {
     const req = request({ host: '127.0.0.1', port, path: pathname, method: 'POST', agent,
@@ -132,7 +136,8 @@ process.once('message', async ({ port, pathname, mode, rate, clients, seconds, b
     sent += 1;
     const status = await post(body);
     latencies.push(performance.now() - from);
-    if (status >= 200 && status < 300) ok += 1; else failed += 1;
+    if (status >= 200 && status < 300) ok += 1;
+    else { failed += 1; failures[status] = (failures[status] || 0) + 1; }
   };
   const start = performance.now();
   if (mode === 'open') {
@@ -152,7 +157,7 @@ process.once('message', async ({ port, pathname, mode, rate, clients, seconds, b
     }));
   }
   agent.destroy();
-  process.send({ latencies, ok, failed, sent, seconds: (performance.now() - start) / 1000 }, () => process.exit(0));
+  process.send({ latencies, ok, failed, failures, sent, seconds: (performance.now() - start) / 1000 }, () => process.exit(0));
 });
 `;
 const LOAD_CHILD_FILE = path.join(tmpdir(), `bench-reports-load-${process.pid}.cjs`);
@@ -175,6 +180,7 @@ async function load(port: number, pathname: string, bodies: () => string, spec: 
     latencies: number[];
     ok: number;
     failed: number;
+    failures: Record<string, number>;
     sent: number;
     seconds: number;
   }>((resolve, reject) => {
@@ -192,6 +198,7 @@ async function load(port: number, pathname: string, bodies: () => string, spec: 
     sent: result.sent,
     ok: result.ok,
     failed: result.failed,
+    failures: result.failures,
     seconds: result.seconds,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
@@ -241,27 +248,36 @@ async function submissionBodies(): Promise<() => string> {
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 
-// What a CPU profile of the closed loop showed (2026-11-30, after the changes of that day, samples of the
-// services' thread grouped by the first part of the stack that names one); kept by hand, so re-profile after
+/** The failures and their kinds, e.g. `1 (no answer 1)`: a 5xx and a dropped connection are different news. */
+const errors = (run: Run) =>
+  run.failed === 0
+    ? '0'
+    : `${run.failed} (${Object.entries(run.failures)
+        .map(([status, n]) => `${status === '0' ? 'no answer' : status} ${n}`)
+        .join(', ')})`;
+
+// What CPU profiles of the closed loop showed (2026-11-30, samples of the services' thread in the 10 s of the
+// closed loop, grouped by the first library or app frame from the leaf up); kept by hand, so re-profile after
 // a change that moves these shares.
 const PROFILE_NOTE =
-  'Where the time of a submission goes (a `--cpu-prof` profile of the closed loop on 2026-11-30, see ' +
-  'bench/reports/run.ts, at a load average of 6 to 8): Postgres through TypeORM and pg about a third, most ' +
-  'of it in the socket writes of its five round trips (BEGIN, the duplicate search, the report with its ' +
-  'timeline, the outbox rows, COMMIT), where a write wakes the Postgres backend and the busy machine ' +
-  "preempts the service: wall time rather than CPU (the kernel's part of the CPU is about a seventh); the " +
-  'HTTP stack (Node http, Express, Nest router and pipes) under a third; the relay producing to Kafka about ' +
-  "7%; garbage collection about 6%; the service's own code (placement by polygon included) about 6%; " +
-  'class-validator about 5%; building, checking and encoding the two CloudEvents about 4%; logging, metrics ' +
-  'and tracing about 2%. Gone since the previous profile: pino-http (two child loggers per request, even ' +
-  "at `warn`), Nest's interceptor chain for the photo uploads of a JSON submission, the second and third " +
-  "checks of each event and the SDK's Kafka binding, a `randomBytes` call per trace and span id. The next " +
-  'lever is the round trips: the outbox rows could go in the statement of the report (data-modifying ' +
-  'CTEs), and a submission without Idempotency-Key or photos would then need no BEGIN and COMMIT. ' +
-  'Against the code before those changes, runs taking turns on 2026-11-30 at load averages of 3 to 7 ' +
-  '(medians): CPU per submission in the closed loop 1.67 → 1.36 ms (4 and 3 runs), in the open loop at 300/s ' +
-  '1.93 → 1.88 ms, and 1.99 → 1.75 ms in shorter runs (3 each); the bare endpoint 0.29 → 0.20 ms closed. ' +
-  "Latency on the shared machine followed the other work's load more than the code.";
+  'Round trips to Postgres per submission: without Idempotency-Key or photos two, the duplicate search and ' +
+  'then one statement with the report, its timeline and its outbox rows (data-modifying CTEs, atomic by ' +
+  'itself, so no BEGIN and COMMIT); with a key or photos the same statement in a transaction. Until ' +
+  '2026-11-30 there were five (BEGIN, the duplicate search, the report with its timeline, the outbox rows, ' +
+  'COMMIT). Where the time goes (`--cpu-prof` profiles of the closed loop, see bench/reports/run.ts, before ' +
+  'and after that change at load averages of 1 to 7): pg and TypeORM 43% → 45%, nearly all of it the socket ' +
+  'write of each query, where the busy machine preempts the thread when the write wakes the Postgres backend ' +
+  '(wall time rather than CPU); the writes of BEGIN and COMMIT are gone (0.8 s → 0.1 s of the 10 s); the HTTP ' +
+  "stack (Node http, Express, Nest) 24% → 23%; the relay producing to Kafka 7%; garbage collection 6%; the service's " +
+  'own code (placement by polygon included) 5 to 6%; the CloudEvents and class-validator 3% each; logging, ' +
+  'metrics and tracing 2%. The round trip left to fold is the duplicate search, whose answer decides in the ' +
+  "service's code the report's status, timeline and events. Against the code before the change (an archive of " +
+  'commit 873a1f6), four runs of each taking turns on 2026-11-30 at 1-minute load averages of 3.2 to 6.8 ' +
+  '(medians): closed loop 369 → 529 submissions/s, CPU per submission 1.61 → 1.18 ms, p99 93 → 64 ms; open ' +
+  'loop at 300/s CPU per submission 1.83 → 1.69 ms, p50 16.2 → 9.1 ms, p99 574 → 191 ms (p99 over 300 ms in ' +
+  'two base runs, 772 and 778 ms, and in one run after, 2,629 ms at a load average of 6.8, with one request ' +
+  'unanswered and no error logged by the service). Latency on the shared machine follows the other ' +
+  "work's load more than the code.";
 
 async function writeSection(
   open: { bare: Run; reports: Run },
@@ -286,8 +302,8 @@ async function writeSection(
     `Command: \`npm run bench:reports\` (BENCH_RATE=${RATE}, BENCH_SECONDS=${SECONDS}, after ` +
       `${WARMUP_SECONDS} s of warm-up at the same rate; BENCH_CLIENTS=${CLIENTS}, BENCH_CLOSED_SECONDS=${CLOSED_SECONDS}). ` +
       '`POST /reports` (JSON, a random category at a random point in a ward: ' +
-      'validation, routing by polygon, duplicate search, one transaction with the report, its timeline and its ' +
-      'outbox rows, relayed to Kafka) against a bare NestJS `POST` answering `{ ok: true }`, in the same process ' +
+      'validation, routing by polygon, duplicate search, one statement with the report, its timeline and its ' +
+      'outbox rows, outside a transaction since there is no Idempotency-Key or photo, relayed to Kafka) against a bare NestJS `POST` answering `{ ok: true }`, in the same process ' +
       'setup and run; the load comes from a child process. Logs at `warn` (a line per request at `info` is the ' +
       "log pipeline, not the service). CPU is the services' process time (user + system, `process.cpuUsage`) " +
       'over the run divided by the requests answered 2xx, with the system (kernel) part and the garbage ' +
@@ -299,16 +315,16 @@ async function writeSection(
     '',
     '| endpoint | offered /s | answered 2xx /s | errors | p50 | p99 | max | CPU / request |',
     '|---|---|---|---|---|---|---|---|',
-    `| bare NestJS | ${RATE} | ${rate(bare).toFixed(0)} | ${bare.failed} | ${ms(bare.p50)} | ${ms(bare.p99)} | ${ms(bare.max)} | ${cpu(bare)} |`,
-    `| reports \`POST /reports\` | ${RATE} | ${rate(reports).toFixed(0)} | ${reports.failed} | ${ms(reports.p50)} | ${ms(reports.p99)} | ${ms(reports.max)} | ${cpu(reports)} |`,
+    `| bare NestJS | ${RATE} | ${rate(bare).toFixed(0)} | ${errors(bare)} | ${ms(bare.p50)} | ${ms(bare.p99)} | ${ms(bare.max)} | ${cpu(bare)} |`,
+    `| reports \`POST /reports\` | ${RATE} | ${rate(reports).toFixed(0)} | ${errors(reports)} | ${ms(reports.p50)} | ${ms(reports.p99)} | ${ms(reports.max)} | ${cpu(reports)} |`,
     '',
     `Closed loop: ${CLIENTS} clients, each sending its next request as soon as the last is answered, for ` +
       `${CLOSED_SECONDS} s: the highest rate sustained here.`,
     '',
     '| endpoint | answered 2xx /s | errors | p50 | p99 | CPU / request |',
     '|---|---|---|---|---|---|',
-    `| bare NestJS | ${rate(closed.bare).toFixed(0)} | ${closed.bare.failed} | ${ms(closed.bare.p50)} | ${ms(closed.bare.p99)} | ${cpu(closed.bare)} |`,
-    `| reports \`POST /reports\` | ${rate(closed.reports).toFixed(0)} | ${closed.reports.failed} | ${ms(closed.reports.p50)} | ${ms(closed.reports.p99)} | ${cpu(closed.reports)} |`,
+    `| bare NestJS | ${rate(closed.bare).toFixed(0)} | ${errors(closed.bare)} | ${ms(closed.bare.p50)} | ${ms(closed.bare.p99)} | ${cpu(closed.bare)} |`,
+    `| reports \`POST /reports\` | ${rate(closed.reports).toFixed(0)} | ${errors(closed.reports)} | ${ms(closed.reports.p50)} | ${ms(closed.reports.p99)} | ${cpu(closed.reports)} |`,
     '',
     `Outbox relay during the open-loop run: ${(reports.relay.batches / reports.seconds).toFixed(0)} batches/s, ` +
       `${(reports.relay.events / Math.max(1, reports.relay.batches)).toFixed(1)} events a batch; closed loop: ` +

@@ -17,7 +17,7 @@ export {
 } from './topics/provision-topics';
 export { EventProducer, type TopicEvent } from './producer/event.producer';
 export { RecordSender, type OutboundRecord, type RecordHeaders } from './producer/record-sender';
-export { Outbox } from './outbox/outbox';
+export { Outbox, type OutboxInsert, type OutboxRows } from './outbox/outbox';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox/outbox.relay';
 export { MessagingOutboxInbox1795305600000 } from './outbox/outbox.migration';
 export { outboxChannel } from './outbox/outbox-channel';

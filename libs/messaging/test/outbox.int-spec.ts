@@ -1,4 +1,6 @@
-import { Topics } from '@ioc/contracts';
+import { type IocEvent, Topics } from '@ioc/contracts';
+import { newTrace, runWithCorrelation } from '@ioc/observability';
+import type { EntityManager } from 'typeorm';
 import { qualifiedTable } from '@ioc/database';
 import {
   BatchConsumerRunner,
@@ -169,5 +171,86 @@ describe('transactional outbox', () => {
     const ids = new Set(events.map((e) => e.id));
     const published = (await readTopic(topic)).filter((r) => ids.has(r.headers.ce_id));
     expect(new Set(published.map((r) => r.headers.ce_id))).toEqual(ids);
+  });
+
+  describe('rows written by the caller’s own statement', () => {
+    const widget = (manager: EntityManager) => qualifiedTable(manager, 'widgets');
+    const stored = (topic: string) =>
+      world.dataSource.query<{ event_id: string; topic: string; message_key: string; headers: string }[]>(
+        `SELECT event_id, topic, message_key, headers::text AS headers, payload
+         FROM ${qualifiedTable(world.dataSource, 'outbox')} WHERE topic = $1 ORDER BY seq`,
+        [topic],
+      );
+
+    // Rows of a topic no relay should publish (it does not exist on the broker).
+    const forget = (topic: string) =>
+      world.dataSource.query(`DELETE FROM ${qualifiedTable(world.dataSource, 'outbox')} WHERE topic = $1`, [
+        topic,
+      ]);
+
+    /** A widget and the rows of `events` in one statement, outside any transaction. */
+    function insertWithRows(id: string, topic: string, events: readonly IocEvent[]) {
+      const manager = world.dataSource.manager;
+      const rows = outbox.rows(topic, events).insert(manager, 2);
+      return manager.query(
+        `WITH widget AS (INSERT INTO ${widget(manager)} (id) VALUES ($1)), outbox AS (${rows.sql}) SELECT 1`,
+        [id, ...rows.parameters],
+      );
+    }
+
+    it('stores byte for byte the rows enqueue stores, in the caller’s order', async () => {
+      const topic = `${world.topic(Topics.cameraDetections)}.same-rows`;
+      const events = ['cam-r2', 'cam-r1', 'cam-r3'].map((camera) => aDetection(camera));
+      const trace = newTrace();
+
+      await runWithCorrelation(
+        'req-rows',
+        () => world.dataSource.transaction((manager) => outbox.enqueue(manager, topic, events)),
+        trace,
+      );
+      const enqueued = await stored(topic);
+      await forget(topic);
+      await runWithCorrelation('req-rows', () => insertWithRows('w-same-rows', topic, events), trace);
+
+      expect(enqueued.map((row) => row.event_id)).toEqual(events.map((e) => e.id));
+      expect(await stored(topic)).toEqual(enqueued);
+      await forget(topic);
+    });
+
+    it('commits with the statement or not at all, outside a transaction', async () => {
+      const topic = `${world.topic(Topics.cameraDetections)}.atomic`;
+      await world.dataSource.query(`INSERT INTO ${widget(world.dataSource.manager)} (id) VALUES ('w-taken')`);
+
+      // The widget's primary key fails the statement after the rows were built into it.
+      await expect(insertWithRows('w-taken', topic, [aDetection('cam-a1')])).rejects.toThrow(/duplicate key/);
+
+      expect(await stored(topic)).toEqual([]);
+    });
+
+    it('wakes the relay at commit, as enqueue does', async () => {
+      const topic = world.topic(Topics.cameraDetections);
+      // A poll far beyond the wait below: only the notification can bring the rows to Kafka in time.
+      const relay = new OutboxRelay({
+        dataSource: world.dataSource,
+        sender: world.producer(),
+        pollIntervalMs: 600_000,
+      });
+      world.stopAtTearDown(relay);
+      await world.dataSource.transaction((manager) => outbox.enqueue(manager, topic, [aDetection('cam-w0')]));
+      await relay.start();
+      // The relay listens before its first claim: once the outbox is empty, it is listening.
+      await waitFor(async () => (await count('outbox')) === 0, { what: 'the first claim' });
+
+      const event = aDetection('cam-w1');
+      await insertWithRows('w-wakes', topic, [event]);
+
+      await waitFor(async () => (await count('outbox')) === 0, {
+        what: 'the relay to wake',
+        timeoutMs: 20_000,
+      });
+      await relay.stop();
+      const published = (await readTopic(topic)).filter((r) => r.headers.ce_id === event.id);
+      expect(published).toHaveLength(1);
+    });
   });
 });

@@ -1,11 +1,13 @@
 import { type IocEvent, Topics } from '@ioc/contracts';
-import { Outbox, TopicNames } from '@ioc/messaging';
+import { Outbox, type OutboxRows, TopicNames } from '@ioc/messaging';
 import { Injectable } from '@nestjs/common';
 import type { Tx } from '@ioc/database';
 
 /** Where report events go: the outbox, in the caller's transaction (docs/architecture.md, "Nothing lost"). */
 export abstract class ReportEventPublisher {
   abstract publish(tx: Tx, events: readonly IocEvent[]): Promise<void>;
+  /** The outbox rows of `events`, for the statement that writes the change they announce. */
+  abstract rows(events: readonly IocEvent[]): OutboxRows;
 }
 
 @Injectable()
@@ -22,5 +24,9 @@ export class OutboxReportEventPublisher extends ReportEventPublisher {
 
   publish(tx: Tx, events: readonly IocEvent[]): Promise<void> {
     return this.outbox.enqueue(tx, this.topic, events);
+  }
+
+  rows(events: readonly IocEvent[]): OutboxRows {
+    return this.outbox.rows(this.topic, events);
   }
 }

@@ -16,11 +16,13 @@ export class ReportStore {
     private readonly events: ReportEventPublisher,
   ) {}
 
-  /** A new report with its first timeline lines and events. */
+  /**
+   * A new report with its first timeline lines and events, in one statement: atomic by itself, so `tx` may be
+   * a transaction or `UnitOfWork.autocommit`'s handle.
+   */
   async insert(tx: Tx, report: Report): Promise<void> {
     const { events, timeline } = report.pullChanges();
-    await this.reports.insert(tx, report, timeline);
-    await this.publish(tx, events);
+    await this.reports.insert(tx, report, timeline, this.events.rows(events.map(toCloudEvent)));
   }
 
   /** Changed reports, their new timeline lines and events. */

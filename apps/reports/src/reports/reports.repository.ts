@@ -1,5 +1,6 @@
 import type { ReportChannel, ReportStatus } from '@ioc/contracts';
 import { qualifiedTable, type Tx } from '@ioc/database';
+import type { OutboxRows } from '@ioc/messaging';
 import { Injectable } from '@nestjs/common';
 import { OPEN_STATUSES, Report, type SlaDeadline, type TimelineEntry } from './report';
 import type { ReportCursor } from './report-cursor';
@@ -99,10 +100,50 @@ const MUTABLE = [
 @Injectable()
 export class ReportsRepository {
   /**
-   * Inserts a new report with its first timeline lines in one statement: submission is the hot path, and each
-   * round trip to Postgres costs the service more CPU than the SQL does (docs/bench.md).
+   * Inserts a new report with its first timeline lines and the outbox rows announcing it in one statement:
+   * submission is the hot path, and each round trip to Postgres costs the service more CPU than the SQL does
+   * (docs/bench.md). One statement is atomic by itself, so this write needs no transaction of its own.
    */
-  async insert(tx: Tx, report: Report, timeline: readonly TimelineEntry[]): Promise<void> {
+  async insert(
+    tx: Tx,
+    report: Report,
+    timeline: readonly TimelineEntry[],
+    outbox: OutboxRows,
+  ): Promise<void> {
+    const parameters: unknown[] = [
+      report.id,
+      report.trackingCode,
+      report.secretHash,
+      report.status,
+      report.channel,
+      report.categoryCode,
+      report.description,
+      report.addressText,
+      report.location.lat,
+      report.location.lon,
+      report.adminUnitCodes,
+      report.agencyId,
+      report.reporter.name,
+      report.reporter.phone,
+      report.reporter.email,
+      report.attachmentCount,
+      report.submittedAt,
+      report.updatedAt,
+      report.assignedAt,
+      report.ackDueAt,
+      report.resolveDueAt,
+      report.duplicateOf,
+      timeline.map((e) => e.at),
+      timeline.map((e) => e.action),
+      timeline.map((e) => e.status),
+      timeline.map((e) => e.actor),
+      timeline.map((e) => e.actorId),
+      timeline.map((e) => e.note),
+      timeline.map((e) => e.public),
+    ];
+    // The outbox rows' insert takes the parameters after the report's and the timeline's.
+    const events = outbox.size > 0 ? outbox.insert(tx, parameters.length + 1) : undefined;
+    if (events) parameters.push(...events.parameters);
     await tx.query(
       `WITH report AS (
          INSERT INTO ${qualifiedTable(tx, 'reports')} (id, tracking_code, secret_hash, status, channel,
@@ -111,44 +152,14 @@ export class ReportsRepository {
            resolve_due_at, duplicate_of)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
            $22)
-         RETURNING id)
+         RETURNING id)${events ? `, outbox AS (${events.sql})` : ''}
        INSERT INTO ${qualifiedTable(tx, 'report_timeline')} (report_id, at, action, status, actor, actor_id, note,
          public)
        SELECT report.id, t.at, t.action, t.status, t.actor, t.actor_id, t.note, t.public
        FROM report, unnest($23::timestamptz[], $24::text[], $25::text[], $26::text[], $27::text[], $28::text[],
          $29::boolean[]) WITH ORDINALITY AS t(at, action, status, actor, actor_id, note, public, position)
        ORDER BY t.position`,
-      [
-        report.id,
-        report.trackingCode,
-        report.secretHash,
-        report.status,
-        report.channel,
-        report.categoryCode,
-        report.description,
-        report.addressText,
-        report.location.lat,
-        report.location.lon,
-        report.adminUnitCodes,
-        report.agencyId,
-        report.reporter.name,
-        report.reporter.phone,
-        report.reporter.email,
-        report.attachmentCount,
-        report.submittedAt,
-        report.updatedAt,
-        report.assignedAt,
-        report.ackDueAt,
-        report.resolveDueAt,
-        report.duplicateOf,
-        timeline.map((e) => e.at),
-        timeline.map((e) => e.action),
-        timeline.map((e) => e.status),
-        timeline.map((e) => e.actor),
-        timeline.map((e) => e.actorId),
-        timeline.map((e) => e.note),
-        timeline.map((e) => e.public),
-      ],
+      parameters,
     );
   }
 

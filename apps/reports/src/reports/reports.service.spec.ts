@@ -6,6 +6,7 @@ import { ReferenceCatalog, ReferenceSource, type ReferenceSnapshot } from '../re
 import { Clock } from '@ioc/platform';
 import { IdGenerator } from '../common/ports';
 import { type Tx, UnitOfWork } from '@ioc/database';
+import { Outbox, type OutboxRows } from '@ioc/messaging';
 import { IdempotencyService } from './idempotency.service';
 import { OPEN_STATUSES, Report, type ReportState, type TimelineEntry } from './report';
 import { ReportPhotosService } from './report-photos.service';
@@ -61,8 +62,27 @@ class SequentialIds extends IdGenerator {
 const TX = {} as Tx;
 
 class ImmediateUnitOfWork extends UnitOfWork {
+  /** How each unit of work ran: in a transaction, or statement by statement. */
+  readonly modes: ('run' | 'autocommit')[] = [];
   run<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    this.modes.push('run');
     return work(TX);
+  }
+  override autocommit<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    this.modes.push('autocommit');
+    return work(TX);
+  }
+}
+
+class RecordingPublisher extends ReportEventPublisher {
+  readonly published: IocEvent[] = [];
+  private readonly outbox = new Outbox();
+  async publish(_tx: Tx, events: readonly IocEvent[]): Promise<void> {
+    this.published.push(...events);
+  }
+  // The real rows (checked and encoded); InMemoryReports records them as published when it inserts them.
+  rows(events: readonly IocEvent[]): OutboxRows {
+    return this.outbox.rows('ioc.reports.events.unit', events);
   }
 }
 
@@ -71,9 +91,19 @@ class InMemoryReports extends ReportsRepository {
   readonly lines: TimelineEntry[] = [];
   readonly keys = new Map<string, { requestHash: Buffer; response: unknown }>();
 
-  override async insert(_tx: Tx, report: Report, timeline: readonly TimelineEntry[]): Promise<void> {
+  constructor(private readonly publisher: RecordingPublisher) {
+    super();
+  }
+
+  override async insert(
+    _tx: Tx,
+    report: Report,
+    timeline: readonly TimelineEntry[],
+    outbox: OutboxRows,
+  ): Promise<void> {
     this.rows.set(report.id, structuredClone(report.snapshot()));
     this.lines.push(...timeline);
+    this.publisher.published.push(...outbox.events);
   }
   override async update(_tx: Tx, report: Report): Promise<void> {
     this.rows.set(report.id, structuredClone(report.snapshot()));
@@ -140,13 +170,6 @@ class InMemoryReports extends ReportsRepository {
   }
 }
 
-class RecordingPublisher extends ReportEventPublisher {
-  readonly published: IocEvent[] = [];
-  async publish(_tx: Tx, events: readonly IocEvent[]): Promise<void> {
-    this.published.push(...events);
-  }
-}
-
 class FixedSource extends ReferenceSource {
   constructor(private readonly snapshot: ReferenceSnapshot) {
     super();
@@ -175,12 +198,13 @@ describe(ReportsService.name, () => {
   let reports: InMemoryReports;
   let publisher: RecordingPublisher;
   let clock: FakeClock;
+  let uow: ImmediateUnitOfWork;
 
   beforeEach(() => {
-    reports = new InMemoryReports();
     publisher = new RecordingPublisher();
+    reports = new InMemoryReports(publisher);
     clock = new FakeClock(NOW);
-    const uow = new ImmediateUnitOfWork();
+    uow = new ImmediateUnitOfWork();
     const catalog = new ReferenceCatalog(new FixedSource(aReportsTestCity()), 60_000);
     const policy = new ReportsPolicy(7 * DAY, 3 * DAY, DAY, 3);
     views = new ReportViewsService(uow, reports);
@@ -229,6 +253,16 @@ describe(ReportsService.name, () => {
       [EventTypes.reportSubmitted, 'submitted'],
       [EventTypes.reportAssigned, 'assigned'],
     ]);
+  });
+
+  it('runs a submission without key or photos, one statement, outside a transaction; with either, in one', async () => {
+    await sut.submit(newReport());
+    await sut.submit(newReport(), 'k-mode');
+    await sut.submit(newReport(), undefined, [await aJpegWithExif()]);
+
+    expect(uow.modes).toEqual(['autocommit', 'run', 'run']);
+    expect(reports.rows.size).toBe(3);
+    expect(publisher.published.filter((e) => e.type === EventTypes.reportSubmitted)).toHaveLength(3);
   });
 
   it('falls back to the city-wide rule outside the ward', async () => {

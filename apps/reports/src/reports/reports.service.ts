@@ -71,6 +71,15 @@ export class ReportsService {
     photos: readonly Buffer[] = [],
   ): Promise<SubmissionReceipt> {
     const cleaned = await this.photos.clean(photos);
+    // Without a key or photos, the one write is the report with its timeline and outbox rows in one statement,
+    // atomic by itself; the duplicate search before it locks nothing, so it sees in a transaction of its own
+    // what it would in ours: no BEGIN and COMMIT, two round trips fewer on the hot path (docs/bench.md).
+    if (idempotencyKey === undefined && cleaned.length === 0)
+      return this.uow.autocommit(async (tx) => {
+        const { report, secret } = await this.register(tx, input, 'citizen', 0);
+        await this.store.insert(tx, report);
+        return receiptOf(report, secret);
+      });
     return this.uow.run(async (tx) => {
       const register = async () => {
         const { report, secret } = await this.register(tx, input, 'citizen', cleaned.length);

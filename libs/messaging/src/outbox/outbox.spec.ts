@@ -82,4 +82,21 @@ describe(Outbox.name, () => {
     );
     expect(queries).toEqual([]);
   });
+
+  it('gives the rows for a caller’s statement as enqueue writes them, parameters numbered from where it says', async () => {
+    const { manager, queries } = aManager(true);
+    const events = [aDetection('cam-1', { id: 'e-1' }), aDetection('cam-2', { id: 'e-2' })];
+    const trace = newTrace();
+    await runWithCorrelation('req-1', () => sut.enqueue(manager, 't', events), trace);
+
+    const rows = runWithCorrelation('req-1', () => sut.rows('t', events), trace);
+    const own = rows.insert(manager, 30);
+
+    expect(rows.size).toBe(2);
+    expect(rows.events.map((e) => e.id)).toEqual(['e-1', 'e-2']);
+    expect(own.parameters).toEqual(queries[0].parameters);
+    expect(own.sql).toContain('$30, message_key');
+    expect(own.sql).toContain('unnest($31::text[], $32::text[], $33::jsonb[], $34::bytea[])');
+    expect(own.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) - 29}`)).toBe(queries[0].sql);
+  });
 });
