@@ -28,6 +28,17 @@ export interface RebuildOptions {
   topicSuffix?: string;
   settings: FoldSettings;
   log?: (line: string) => void;
+  /**
+   * False: replay only, into {@link rebuildSchemaOf} the live schema, and leave it there to be compared with the
+   * live projection; neither the live schema nor the live group is touched, so the service may keep running.
+   * True when absent.
+   */
+  switchTo?: boolean;
+}
+
+/** The schema a rebuild replays into, beside the live `schema`. */
+export function rebuildSchemaOf(schema: string): string {
+  return `${schema.slice(0, 52)}_rebuild`;
 }
 
 /**
@@ -42,7 +53,7 @@ export interface RebuildOptions {
 export async function rebuildProjection(options: RebuildOptions): Promise<number> {
   const log = options.log ?? (() => undefined);
   const liveSchema = quotedSchema(options.live);
-  const schemaName = `${options.live.driver.schema ?? 'kpi'}`.slice(0, 52) + '_rebuild';
+  const schemaName = rebuildSchemaOf(options.live.driver.schema ?? 'kpi');
   const fresh = createDataSource({ url: options.databaseUrl, schema: schemaName, migrations: kpiMigrations });
   const kafka = createKafka({ clientId: 'kpi-rebuild', brokers: options.brokers, logLevel: 'nothing' });
   const admin = kafka.admin();
@@ -66,6 +77,10 @@ export async function rebuildProjection(options: RebuildOptions): Promise<number
       for (const { partition, high } of await admin.fetchTopicOffsets(topic))
         ends.set(`${topic}:${partition}`, Number(high));
     const applied = await replay(kafka, topics, ends, fresh, target, catalog, options.settings, log);
+    if (options.switchTo === false) {
+      log(`replayed ${applied} events into ${schemaName}, the live projection untouched`);
+      return applied;
+    }
 
     // Kafka refuses this while the service's consumer is a member of the group: nothing is switched then.
     for (const topic of topics) {
