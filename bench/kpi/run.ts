@@ -566,8 +566,8 @@ async function writeReport(figures: {
     "camera's status change books every hour bucket of the interval it closes, so a chunk of 1,000 events writes",
     'some 5,000 aggregate, 2,500 histogram and 5,000 publication rows; Node spends its time building those rows',
     '(bucket bounds were computed with Intl per event and feed, now remembered per quarter hour; rows were JSON,',
-    'now column arrays through unnest) and the rest of the time waits on Postgres. The load average of 6 on',
-    '2 cores leaves the fold under a core: CPU per event is the steadier figure.',
+    'now column arrays through unnest) and the rest of the time waits on Postgres. On a loaded machine the rate',
+    'falls with the share of a core the fold gets: CPU per event is the steadier figure.',
     MARKERS[1],
   ].join('\n');
   const file = await writeBenchSection('kpi', section);
