@@ -1,3 +1,4 @@
+import type { Kafka } from 'kafkajs';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { format, resolveConfig } from 'prettier';
@@ -48,4 +49,41 @@ export async function writeBenchSection(name: string, section: string): Promise<
       : `${current.trimEnd()}\n\n${section}\n`;
   writeFileSync(file, await format(next, { ...(await resolveConfig(file)), filepath: file }));
   return file;
+}
+
+/**
+ * The baseline every consumer benchmark is compared with: a raw kafkajs consumer in a group of its own, reading
+ * `topics` from the start with no processing (eachBatch, counting), until `total` messages.
+ * @param options.clockFrom `run`: the rate includes joining the group; `first-batch`: from the first batch on
+ * @returns messages per second
+ */
+export async function rawConsumerRate(
+  kafka: Kafka,
+  options: {
+    topics: string[];
+    groupId: string;
+    total: number;
+    partitionsConsumedConcurrently?: number;
+    clockFrom: 'run' | 'first-batch';
+  },
+): Promise<number> {
+  const consumer = kafka.consumer({ groupId: options.groupId, maxWaitTimeInMs: 100 });
+  let seen = 0;
+  let started = 0;
+  await consumer.connect();
+  await consumer.subscribe({ topics: options.topics, fromBeginning: true });
+  if (options.clockFrom === 'run') started = performance.now();
+  await consumer.run({
+    ...(options.partitionsConsumedConcurrently === undefined
+      ? {}
+      : { partitionsConsumedConcurrently: options.partitionsConsumedConcurrently }),
+    eachBatch: async ({ batch }) => {
+      if (started === 0) started = performance.now();
+      seen += batch.messages.length;
+    },
+  });
+  await until('raw consumer', () => seen >= options.total);
+  const rate = options.total / ((performance.now() - started) / 1000);
+  await consumer.disconnect();
+  return rate;
 }

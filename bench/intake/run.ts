@@ -57,7 +57,14 @@ import { SeverityRules } from '../../apps/intake/src/incidents/severity';
 import { intakeMigrations } from '../../apps/intake/src/migrations';
 import { ReferenceDataRepository } from '../../apps/intake/src/reference/reference-data.repository';
 import { UuidIdGenerator } from '../../apps/intake/src/common/id-generator';
-import { assertLoopback, BENCH_BROKERS, BENCH_DATABASE_URL, until, writeBenchSection } from '../support';
+import {
+  assertLoopback,
+  BENCH_BROKERS,
+  BENCH_DATABASE_URL,
+  rawConsumerRate,
+  until,
+  writeBenchSection,
+} from '../support';
 
 const DETECTIONS = Number(process.env.BENCH_DETECTIONS ?? 200_000);
 const CAMERAS = Number(process.env.BENCH_CAMERAS ?? 2_000);
@@ -102,24 +109,6 @@ async function produceBurst(producer: EventProducer, topic: string): Promise<num
     await producer.send(topic, events);
   }
   return DETECTIONS / ((performance.now() - started) / 1000);
-}
-
-async function rawConsumer(kafka: Kafka, topic: string, suffix: string): Promise<number> {
-  const consumer = kafka.consumer({ groupId: `bench-intake-raw-${suffix}`, maxWaitTimeInMs: 100 });
-  let seen = 0;
-  await consumer.connect();
-  await consumer.subscribe({ topics: [topic], fromBeginning: true });
-  const started = performance.now();
-  await consumer.run({
-    partitionsConsumedConcurrently: 4,
-    eachBatch: async ({ batch }) => {
-      seen += batch.messages.length;
-    },
-  });
-  await until('raw consumer', () => seen >= DETECTIONS);
-  const rate = DETECTIONS / ((performance.now() - started) / 1000);
-  await consumer.disconnect();
-  return rate;
 }
 
 /** The intake detections pipeline as the app wires it, for the topics of `suffix`. */
@@ -331,7 +320,13 @@ async function main(): Promise<void> {
     console.log(`producing ${DETECTIONS} detections …`);
     const produced = await produceBurst(producer, topicName(Topics.cameraDetections, suffix));
     console.log('(a) raw kafkajs consumer …');
-    const raw = await rawConsumer(kafka, topicName(Topics.cameraDetections, suffix), suffix);
+    const raw = await rawConsumerRate(kafka, {
+      topics: [topicName(Topics.cameraDetections, suffix)],
+      groupId: `bench-intake-raw-${suffix}`,
+      total: DETECTIONS,
+      partitionsConsumedConcurrently: 4,
+      clockFrom: 'run',
+    });
     console.log('(b) intake end to end …');
     const intake = await endToEnd(kafka, dataSource, producer, suffix);
     console.log(`(c) latency at ${RATE}/s for ${LATENCY_SECONDS} s …`);

@@ -56,7 +56,14 @@ import { ProjectionRepository } from '../../apps/kpi/src/computation/projection.
 import { kpiEnv } from '../../apps/kpi/src/config';
 import { kpiMigrations } from '../../apps/kpi/src/migrations';
 import { ReferenceDataRepository } from '../../apps/kpi/src/reference/reference-data.repository';
-import { assertLoopback, BENCH_BROKERS, BENCH_DATABASE_URL, until, writeBenchSection } from '../support';
+import {
+  assertLoopback,
+  BENCH_BROKERS,
+  BENCH_DATABASE_URL,
+  rawConsumerRate,
+  until,
+  writeBenchSection,
+} from '../support';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 50_000);
 const HISTORY_SMALL = Number(process.env.BENCH_HISTORY_SMALL ?? 10_000);
@@ -380,24 +387,6 @@ async function produce(
   return produced;
 }
 
-async function rawConsumer(kafka: Kafka, topics: string[], group: string, total: number): Promise<number> {
-  const consumer = kafka.consumer({ groupId: group, maxWaitTimeInMs: 100 });
-  let seen = 0;
-  let started = 0;
-  await consumer.connect();
-  await consumer.subscribe({ topics, fromBeginning: true });
-  await consumer.run({
-    eachBatch: async ({ batch }) => {
-      if (started === 0) started = performance.now();
-      seen += batch.messages.length;
-    },
-  });
-  await until('raw consumer', () => seen >= total);
-  const rate = total / ((performance.now() - started) / 1000);
-  await consumer.disconnect();
-  return rate;
-}
-
 /** CPU seconds (user + system) of this database's backends serving `application`, from /proc. */
 async function backendCpu(dataSource: DataSource, application: string): Promise<Map<number, number>> {
   const rows = await dataSource.query<{ pid: number }[]>(
@@ -658,7 +647,14 @@ async function main(): Promise<void> {
       let held = 0;
       for (const topic of sources)
         for (const { high } of await admin.fetchTopicOffsets(topic)) held += Number(high);
-      rawRates.push(await rawConsumer(kafka, sources, `bench-kpi-raw-${suffix}-${i}`, held));
+      rawRates.push(
+        await rawConsumerRate(kafka, {
+          topics: sources,
+          groupId: `bench-kpi-raw-${suffix}-${i}`,
+          total: held,
+          clockFrom: 'first-batch',
+        }),
+      );
       console.log(`(b) kpi fold after ${history} events of history …`);
       phases.push(await foldPhase(kafka, dataSource, producer, suffix, history, n, application));
       history += n;

@@ -32,7 +32,14 @@ import { randomBytes } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
 import type { Kafka } from 'kafkajs';
 import type { DataSource, EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
-import { assertLoopback, BENCH_BROKERS, BENCH_DATABASE_URL, until, writeBenchSection } from '../support';
+import {
+  assertLoopback,
+  BENCH_BROKERS,
+  BENCH_DATABASE_URL,
+  rawConsumerRate,
+  until,
+  writeBenchSection,
+} from '../support';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
 const RELAY_EVENTS = Number(process.env.BENCH_RELAY_EVENTS ?? 50_000);
@@ -77,24 +84,6 @@ async function produce(producer: EventProducer, topic: string): Promise<number> 
     await producer.send(topic, events);
   }
   return EVENTS / ((performance.now() - started) / 1000);
-}
-
-async function rawConsumer(kafka: Kafka, topic: string, suffix: string): Promise<number> {
-  const consumer = kafka.consumer({ groupId: `bench-raw-${suffix}`, maxWaitTimeInMs: 100 });
-  let seen = 0;
-  await consumer.connect();
-  await consumer.subscribe({ topics: [topic], fromBeginning: true });
-  const started = performance.now();
-  await consumer.run({
-    partitionsConsumedConcurrently: PARTITIONS,
-    eachBatch: async ({ batch }) => {
-      seen += batch.messages.length;
-    },
-  });
-  await until('raw consumer', () => seen >= EVENTS);
-  const rate = EVENTS / ((performance.now() - started) / 1000);
-  await consumer.disconnect();
-  return rate;
 }
 
 type Apply = 'per-event' | 'batch';
@@ -268,7 +257,13 @@ async function main(): Promise<void> {
     const produced = await produce(producer, topic);
     await producer.disconnect();
     console.log(`(a) raw kafkajs consumer …`);
-    const raw = await rawConsumer(kafka, topic, suffix);
+    const raw = await rawConsumerRate(kafka, {
+      topics: [topic],
+      groupId: `bench-raw-${suffix}`,
+      total: EVENTS,
+      partitionsConsumedConcurrently: PARTITIONS,
+      clockFrom: 'run',
+    });
     console.log(`(b) batch consumer runner, a handler call per event …`);
     const perEvent = await runner(kafka, dataSource, { topic, dlqTopic }, suffix, 'per-event');
     console.log(`(b') batch consumer runner, a batch handler call per chunk …`);
