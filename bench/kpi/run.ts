@@ -50,7 +50,7 @@ import { applyToProjection, ComputationService } from '../../apps/kpi/src/comput
 import {
   KPI_SOURCE_TOPICS,
   KpiSourcesConsumer,
-  arrivalOf,
+  kpiSourcesRunnerOptions,
 } from '../../apps/kpi/src/computation/kpi-sources.consumer';
 import { ProjectionRepository } from '../../apps/kpi/src/computation/projection.repository';
 import { kpiEnv } from '../../apps/kpi/src/config';
@@ -437,6 +437,7 @@ async function foldPhase(
     new ProjectionRepository(),
     config,
   );
+  const options = kpiSourcesRunnerOptions(config, computation);
   let committed = 0;
   let dead = 0;
   let started = 0;
@@ -447,14 +448,10 @@ async function foldPhase(
     consumerName: KpiSourcesConsumer.groupId,
     topics: KPI_SOURCE_TOPICS.map((t) => topics.of(t)),
     dlq: new DeadLetterPublisher(producer, { topic: topics.of(Topics.dlq) }),
-    maxMessagesPerTransaction: config.KPI_CHUNK_SIZE,
-    partitionsConsumedConcurrently: config.KPI_PARTITION_CONCURRENCY,
-    batchHandler: (events, { manager }) => {
+    ...options,
+    batchHandler: (events, context) => {
       if (started === 0) started = performance.now();
-      return computation.apply(
-        manager,
-        events.map(({ event, timestamp }) => ({ event, arrivedAt: arrivalOf(timestamp) })),
-      );
+      return options.batchHandler(events, context);
     },
     hooks: {
       afterCommit: (info) => {

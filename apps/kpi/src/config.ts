@@ -22,7 +22,7 @@ export const kpiEnv = authEnv
     /** Dirty keys one publisher round evaluates and publishes, each round one transaction. */
     KPI_PUBLISH_BATCH: envInt({ min: 1, max: 10_000 }).default(500),
     /** Messages per consumer transaction (set-wise SQL per chunk). */
-    KPI_CHUNK_SIZE: envInt({ min: 1, max: 5000 }).default(1000),
+    KPI_CHUNK_SIZE: envInt({ min: 1, max: 20_000 }).default(5000),
     /**
      * Source partitions folded at once, each chunk in its own transaction: one folds in Node while another
      * waits on Postgres. Chunks lock rows in one order, so they never deadlock. Keep it below DB_POOL_SIZE.

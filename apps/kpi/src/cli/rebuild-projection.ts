@@ -11,14 +11,7 @@ import { kpiMigrations } from '../migrations';
 import { ReferenceDataRepository } from '../reference/reference-data.repository';
 
 /** The tables that make the projection, with the inbox that says which events it holds. */
-const PROJECTION_TABLES = [
-  'aggregates',
-  'histogram_buckets',
-  'entities',
-  'gauge_entities',
-  'publications',
-  'inbox',
-] as const;
+const PROJECTION_TABLES = ['aggregates', 'histogram_buckets', 'entities', 'gauge_entities', 'inbox'] as const;
 
 export interface RebuildOptions {
   /** The live schema's data source (initialized). */
@@ -94,7 +87,7 @@ export async function rebuildProjection(options: RebuildOptions): Promise<number
         await tx.query(`DROP TABLE ${liveSchema}.${table}`);
         await tx.query(`ALTER TABLE ${target}.${table} SET SCHEMA ${liveSchema}`);
       }
-      await tx.query(`UPDATE ${liveSchema}.publications SET dirty = true, published_at = NULL`);
+      await tx.query(`UPDATE ${liveSchema}.aggregates SET dirty = true, published_at = NULL`);
     });
     await options.live.query(`DROP SCHEMA ${target} CASCADE`);
     log(`rebuilt the projection from ${applied} events and switched to it`);

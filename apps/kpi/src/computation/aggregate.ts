@@ -1,4 +1,5 @@
 import type { KpiDimensionKind, KpiPeriod } from '@ioc/contracts';
+import type { PeriodBucket } from './period-bucket';
 
 /** Which aggregate: a KPI, one dimension value and one period bucket (the Kafka key of its updates too). */
 export interface AggregateKey {
@@ -44,6 +45,7 @@ export function emptyState(): AggregateState {
   return { num: 0, den: 0, total: 0, n: 0, samples: 0, late: 0, histogram: new Map() };
 }
 
+/** The key's string, as {@link DeltaSet.of} builds it. */
 export function aggregateKeyString(key: AggregateKey): string {
   return [key.kpiCode, key.dimensionKind, key.dimensionCode, key.period, key.periodStart.getTime()].join(
     '\u0000',
@@ -77,10 +79,30 @@ export class DeltaSet {
 
   /** The delta of `key`, created empty on first use. */
   at(key: AggregateKey): AggregateDelta {
-    const id = aggregateKeyString(key);
+    return this.of(key.kpiCode, key.dimensionKind, key.dimensionCode, {
+      period: key.period,
+      start: key.periodStart,
+      end: key.periodEnd,
+    });
+  }
+
+  /**
+   * The delta of one KPI, dimension value and period bucket, created empty on first use: the fold's hot path,
+   * which builds the key's string once and its object only for a new key.
+   */
+  of(kpiCode: string, kind: KpiDimensionKind, code: string, bucket: PeriodBucket): AggregateDelta {
+    const id = `${kpiCode}\u0000${kind}\u0000${code}\u0000${bucket.period}\u0000${bucket.start.getTime()}`;
     let delta = this.byKey.get(id);
     if (!delta) {
-      delta = { ...key, ...emptyState() };
+      delta = {
+        kpiCode,
+        dimensionKind: kind,
+        dimensionCode: code,
+        period: bucket.period,
+        periodStart: bucket.start,
+        periodEnd: bucket.end,
+        ...emptyState(),
+      };
       this.byKey.set(id, delta);
     }
     return delta;

@@ -65,9 +65,7 @@ export async function applyToProjection(
     );
   }
   addComposites(catalog, deltas);
-  const sorted = deltas.sorted();
-  await projection.apply(tx, sorted);
-  await projection.markDirty(tx, sorted);
+  await projection.apply(tx, deltas.sorted());
 }
 
 /** Applies a chunk's gauge changes in their total order against the locked entity states, set-wise. */

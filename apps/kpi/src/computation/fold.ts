@@ -2,7 +2,7 @@ import { EventTypes, type KnownIocEvent, type KpiDimensionKind } from '@ioc/cont
 import type { Kpi, KpiFilter, KpiSource, KpiValueExpression } from '@ioc/reference-data';
 import type { KpiCatalog, SourceRole } from '../catalog/kpi-catalog';
 import { bucketOf } from './period-bucket';
-import { type AggregateKey, DeltaSet, newer } from './aggregate';
+import { DeltaSet, newer } from './aggregate';
 import { bucketIndex } from './histogram';
 import { UnknownKpiError, UnobservedDimensionError } from './computation.errors';
 
@@ -94,15 +94,7 @@ export function fold(
         const bucket = bucketOf(at, period, settings.timeZone);
         const late = arrivedAt.getTime() > bucket.end.getTime() + settings.graceMs;
         for (const [kind, code] of dimensions) {
-          const key: AggregateKey = {
-            kpiCode: kpi.code,
-            dimensionKind: kind,
-            dimensionCode: code,
-            period,
-            periodStart: bucket.start,
-            periodEnd: bucket.end,
-          };
-          const delta = deltas.at(key);
+          const delta = deltas.of(kpi.code, kind, code, bucket);
           const id = `${kpi.code}\u0000${kind}\u0000${code}\u0000${period}`;
           const first = !touched.has(id);
           touched.add(id);

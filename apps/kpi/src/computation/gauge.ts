@@ -39,14 +39,7 @@ export function applyGaugeChange(
     const bucket = bucketOf(change.at, period, settings.timeZone);
     const book = (dimensions: readonly Dimension[], by: number, sample: boolean) => {
       for (const [kind, code] of dimensions) {
-        const delta = deltas.at({
-          kpiCode: change.kpi.code,
-          dimensionKind: kind,
-          dimensionCode: code,
-          period,
-          periodStart: bucket.start,
-          periodEnd: bucket.end,
-        });
+        const delta = deltas.of(change.kpi.code, kind, code, bucket);
         delta.total += by;
         if (sample) delta.samples += 1;
       }

@@ -1,5 +1,5 @@
 import { Topics } from '@ioc/contracts';
-import { ConsumerFactory } from '@ioc/messaging';
+import { type BatchConsumerRunnerOptions, ConsumerFactory } from '@ioc/messaging';
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { KpiConfig } from '../config';
 import { ComputationService } from './computation.service';
@@ -33,16 +33,33 @@ export class KpiSourcesConsumer implements OnApplicationBootstrap {
         groupId: KpiSourcesConsumer.groupId,
         consumerName: KpiSourcesConsumer.groupId,
         topics: [...KPI_SOURCE_TOPICS],
-        maxMessagesPerTransaction: this.config.KPI_CHUNK_SIZE,
-        partitionsConsumedConcurrently: this.config.KPI_PARTITION_CONCURRENCY,
-        batchHandler: (events, { manager }) =>
-          this.computation.apply(
-            manager,
-            events.map(({ event, timestamp }) => ({ event, arrivedAt: arrivalOf(timestamp) })),
-          ),
+        ...kpiSourcesRunnerOptions(this.config, this.computation),
       })
       .start();
   }
+}
+
+/** How the source events are consumed: chunking, concurrency, and the fold as the batch handler. */
+export function kpiSourcesRunnerOptions(
+  config: KpiConfig,
+  computation: ComputationService,
+): Required<
+  Pick<
+    BatchConsumerRunnerOptions,
+    'maxMessagesPerTransaction' | 'partitionsConsumedConcurrently' | 'maxBytesPerPartition' | 'batchHandler'
+  >
+> {
+  return {
+    maxMessagesPerTransaction: config.KPI_CHUNK_SIZE,
+    partitionsConsumedConcurrently: config.KPI_PARTITION_CONCURRENCY,
+    // Room for a whole chunk in one fetch: source events are under 2 KiB each.
+    maxBytesPerPartition: config.KPI_CHUNK_SIZE * 2048,
+    batchHandler: (events, { manager }) =>
+      computation.apply(
+        manager,
+        events.map(({ event, timestamp }) => ({ event, arrivedAt: arrivalOf(timestamp) })),
+      ),
+  };
 }
 
 /** A record's timestamp as a `Date` (now for a record without one, which Kafka ≥ 0.10 never delivers). */

@@ -10,23 +10,28 @@ import type { EntityState } from './time-share';
  * stored (`ON CONFLICT … DO UPDATE SET x = x + EXCLUDED.x`), never read back and recomputed.
  */
 export class ProjectionRepository {
-  /** Adds the deltas (in key order, so concurrent chunks lock rows in one order) and marks their keys dirty. */
+  /**
+   * Adds the deltas (in key order, so concurrent chunks lock rows in one order) and marks their keys dirty for
+   * the publisher (composites over changed KPIs included by the caller) in the same row write.
+   */
   async apply(tx: Tx, deltas: readonly AggregateDelta[]): Promise<void> {
     if (deltas.length === 0) return;
     // Column arrays through unnest: no per-row objects or JSON on either side, the hot path of the fold.
     const keys = keyColumns(deltas);
     await tx.query(
       `INSERT INTO ${qualifiedTable(tx, 'aggregates')} AS a (kpi_code, dimension_kind, dimension_code, period,
-         period_start, period_end, num, den, total, n, samples, late, latest_value, latest_at, latest_event_id)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[],
-         $7::float8[], $8::float8[], $9::float8[], $10::bigint[], $11::bigint[], $12::bigint[], $13::float8[],
-         $14::timestamptz[], $15::text[])
+         period_start, period_end, num, den, total, n, samples, late, latest_value, latest_at, latest_event_id,
+         dirty)
+       SELECT *, true FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[],
+         $6::timestamptz[], $7::float8[], $8::float8[], $9::float8[], $10::bigint[], $11::bigint[], $12::bigint[],
+         $13::float8[], $14::timestamptz[], $15::text[])
        ON CONFLICT (kpi_code, dimension_kind, dimension_code, period, period_start) DO UPDATE SET
          num = a.num + EXCLUDED.num, den = a.den + EXCLUDED.den, total = a.total + EXCLUDED.total,
          n = a.n + EXCLUDED.n, samples = a.samples + EXCLUDED.samples, late = a.late + EXCLUDED.late,
          latest_value = CASE WHEN ${newerLatest} THEN EXCLUDED.latest_value ELSE a.latest_value END,
          latest_event_id = CASE WHEN ${newerLatest} THEN EXCLUDED.latest_event_id ELSE a.latest_event_id END,
-         latest_at = CASE WHEN ${newerLatest} THEN EXCLUDED.latest_at ELSE a.latest_at END`,
+         latest_at = CASE WHEN ${newerLatest} THEN EXCLUDED.latest_at ELSE a.latest_at END,
+         dirty = true`,
       [
         ...keys,
         deltas.map((d) => iso(d.periodEnd)),
@@ -52,20 +57,6 @@ export class ProjectionRepository {
        ON CONFLICT (kpi_code, dimension_kind, dimension_code, period, period_start, bucket)
        DO UPDATE SET n = h.n + EXCLUDED.n`,
       [...keyColumns(rows.map((r) => r.d)), rows.map((r) => r.bucket), rows.map((r) => r.n)],
-    );
-  }
-
-  /** Marks keys dirty for the publisher (composites over changed KPIs included by the caller). */
-  async markDirty(tx: Tx, keys: readonly AggregateKey[]): Promise<void> {
-    if (keys.length === 0) return;
-    await tx.query(
-      `INSERT INTO ${qualifiedTable(tx, 'publications')} AS p (kpi_code, dimension_kind, dimension_code, period,
-         period_start, period_end, dirty)
-       SELECT *, true FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[],
-         $6::timestamptz[])
-       ON CONFLICT (kpi_code, dimension_kind, dimension_code, period, period_start) DO UPDATE SET dirty = true
-       WHERE NOT p.dirty`,
-      [...keyColumns(keys), keys.map((k) => iso(k.periodEnd))],
     );
   }
 

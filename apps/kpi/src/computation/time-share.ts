@@ -1,4 +1,3 @@
-import type { KpiDimensionKind } from '@ioc/contracts';
 import type { DeltaSet } from './aggregate';
 import type { Dimension, FoldSettings, Transition } from './fold';
 import { bucketOf, overlaps } from './period-bucket';
@@ -31,7 +30,7 @@ export function applyTransition(
   for (const period of kpi.periods) {
     const bucket = bucketOf(transition.at, period, settings.timeZone);
     for (const [kind, code] of transition.dimensions) {
-      const delta = deltas.at(keyOf(kpi.code, kind, code, bucket));
+      const delta = deltas.of(kpi.code, kind, code, bucket);
       if (late) delta.late += 1;
       else delta.samples += 1;
     }
@@ -42,7 +41,7 @@ export function applyTransition(
     for (const period of kpi.periods)
       for (const { bucket, ms } of overlaps(previous.since, transition.at, period, settings.timeZone))
         for (const [kind, code] of previous.dimensions) {
-          const delta = deltas.at(keyOf(kpi.code, kind, code, bucket));
+          const delta = deltas.of(kpi.code, kind, code, bucket);
           delta.den += ms;
           if (inState) delta.num += ms;
         }
@@ -53,21 +52,5 @@ export function applyTransition(
     state: transition.state,
     since: transition.at,
     dimensions: transition.dimensions,
-  };
-}
-
-function keyOf(
-  kpiCode: string,
-  dimensionKind: KpiDimensionKind,
-  dimensionCode: string,
-  bucket: ReturnType<typeof bucketOf>,
-) {
-  return {
-    kpiCode,
-    dimensionKind,
-    dimensionCode,
-    period: bucket.period,
-    periodStart: bucket.start,
-    periodEnd: bucket.end,
   };
 }

@@ -1,4 +1,5 @@
 import { MessagingInboxProcessedAt1795600000000, MessagingOutboxInbox1795305600000 } from '@ioc/messaging';
+import { KpiPublicationMarks1796200000000 } from './kpi-publication-marks.migration';
 import { KpiGauges1796100000000 } from './kpi-gauges.migration';
 import { KpiSchema1796000000000 } from './kpi-schema.migration';
 
@@ -8,4 +9,5 @@ export const kpiMigrations = [
   MessagingInboxProcessedAt1795600000000,
   KpiSchema1796000000000,
   KpiGauges1796100000000,
+  KpiPublicationMarks1796200000000,
 ];

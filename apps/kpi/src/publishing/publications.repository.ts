@@ -2,7 +2,7 @@ import type { KpiDimensionKind, KpiPeriod } from '@ioc/contracts';
 import { qualifiedTable, type Tx } from '@ioc/database';
 import type { AggregateKey } from '../computation/aggregate';
 
-/** The publisher's claims on dirty keys. */
+/** The publisher's claims on dirty keys: the aggregates the fold marked dirty (see ProjectionRepository.apply). */
 export class PublicationsRepository {
   /**
    * Locks up to `limit` dirty keys last published at or before `publishedBefore` (or never), oldest first;
@@ -20,7 +20,7 @@ export class PublicationsRepository {
       }[]
     >(
       `SELECT kpi_code, dimension_kind, dimension_code, period, period_start, period_end
-       FROM ${qualifiedTable(tx, 'publications')}
+       FROM ${qualifiedTable(tx, 'aggregates')}
        WHERE dirty AND (published_at IS NULL OR published_at <= $1)
        ORDER BY published_at NULLS FIRST LIMIT $2 FOR UPDATE SKIP LOCKED`,
       [publishedBefore, limit],
@@ -38,7 +38,7 @@ export class PublicationsRepository {
   async markPublished(tx: Tx, keys: readonly AggregateKey[], at: Date): Promise<void> {
     if (keys.length === 0) return;
     await tx.query(
-      `UPDATE ${qualifiedTable(tx, 'publications')} p SET dirty = false, published_at = $2
+      `UPDATE ${qualifiedTable(tx, 'aggregates')} p SET dirty = false, published_at = $2
        FROM jsonb_to_recordset($1::jsonb) AS r(kpi_code text, dimension_kind text, dimension_code text,
          period text, period_start timestamptz)
        WHERE p.kpi_code = r.kpi_code AND p.dimension_kind = r.dimension_kind

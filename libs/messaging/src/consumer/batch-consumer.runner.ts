@@ -101,6 +101,11 @@ export interface BatchConsumerRunnerOptions {
   maxMessagesPerTransaction?: number;
   /** Partitions processed in parallel by this instance. Default 1. */
   partitionsConsumedConcurrently?: number;
+  /**
+   * Most bytes one fetch returns of a partition (kafkajs default 1 MiB). A chunk never spans two fetches, so
+   * with small messages this, not `maxMessagesPerTransaction`, can be what bounds a chunk.
+   */
+  maxBytesPerPartition?: number;
   /** Group membership timing (kafkajs defaults: 30 s session, 3 s heartbeat, 60 s rebalance). */
   session?: { sessionTimeout?: number; heartbeatInterval?: number; rebalanceTimeout?: number };
   logger?: MessagingLogger;
@@ -182,6 +187,9 @@ export class BatchConsumerRunner {
     this.consumer = options.kafka.consumer({
       groupId: options.groupId,
       allowAutoTopicCreation: false,
+      ...(options.maxBytesPerPartition === undefined
+        ? {}
+        : { maxBytesPerPartition: options.maxBytesPerPartition }),
       ...options.session,
     });
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
