@@ -20,6 +20,7 @@ export class KpiCatalog {
   readonly byCode: ReadonlyMap<string, Kpi>;
   private readonly feeds = new Map<string, Feed[]>();
   private readonly dependants = new Map<string, string[]>();
+  private readonly histograms = new Map<string, string>();
 
   constructor(
     /** The city's code: the code of the `city` dimension. */
@@ -46,6 +47,22 @@ export class KpiCatalog {
       }
     }
     for (const kpi of kpis) this.dependants.set(kpi.code, this.compositesOver(kpi.code, new Set()));
+    // Percentiles of one feed (a median and a p90 of the same values, say) read one histogram: the first's.
+    const byFeed = new Map<string, string>();
+    for (const kpi of kpis) {
+      if (kpi.formula.kind !== 'percentile') continue;
+      const feed = JSON.stringify([kpi.formula.source, kpi.periods, kpi.dimensions]);
+      if (!byFeed.has(feed)) byFeed.set(feed, kpi.code);
+      this.histograms.set(kpi.code, byFeed.get(feed) ?? kpi.code);
+    }
+  }
+
+  /**
+   * The KPI whose histogram a percentile KPI reads: the first in the catalog with the same source, periods and
+   * dimensions, whose aggregates are therefore the same but for the code. Only that one's buckets are stored.
+   */
+  histogramOf(code: string): string {
+    return this.histograms.get(code) ?? code;
   }
 
   /** The feeds an event of `type` reaches (none for a type no KPI reads). */

@@ -39,6 +39,27 @@ describe(fold.name, () => {
     catalog = new KpiCatalog(data.city.code, data.kpis);
   });
 
+  it('keeps one histogram for the percentiles of one feed, and counts the samples of each', () => {
+    expect(catalog.histogramOf('report-resolution-hours-p90')).toBe('report-resolution-hours-median');
+    expect(catalog.histogramOf('report-resolution-hours-median')).toBe('report-resolution-hours-median');
+    const { deltas } = fold(catalog, [resolvedAt(0, true), resolvedAt(1, false)], settings);
+    const cityMonth = (kpiCode: string) =>
+      deltas
+        .sorted()
+        .find((d) => d.kpiCode === kpiCode && d.period === 'month' && d.dimensionKind === 'city');
+    expect(cityMonth('report-resolution-hours-median')).toMatchObject({ n: 2, samples: 2 });
+    expect([...(cityMonth('report-resolution-hours-median')?.histogram.values() ?? [])]).toEqual([2]);
+    expect(cityMonth('report-resolution-hours-p90')).toMatchObject({ n: 2, samples: 2 });
+    expect(cityMonth('report-resolution-hours-p90')?.histogram.size).toBe(0);
+  });
+
+  it('gives a percentile whose feed differs its own histogram', () => {
+    const [median] = catalog.kpis.filter((k) => k.code === 'report-resolution-hours-median');
+    const other = { ...median, code: 'median-by-unit-only', dimensions: { unit: 'adminUnitCodes' } };
+    const extended = new KpiCatalog(catalog.cityCode, [...catalog.kpis, other]);
+    expect(extended.histogramOf('median-by-unit-only')).toBe('median-by-unit-only');
+  });
+
   it('counts an on-time and a late resolution in the numerator and denominator of the on-time share', () => {
     const { deltas } = fold(catalog, [resolvedAt(0, true), resolvedAt(1, false)], settings);
     const month = deltas

@@ -90,6 +90,7 @@ export function fold(
       }
       const value = source.value === undefined ? undefined : valueOf(source.value, data);
       if (source.value !== undefined && value === undefined) continue;
+      const histogram = catalog.histogramOf(kpi.code) === kpi.code;
       for (const period of kpi.periods) {
         const bucket = bucketOf(at, period, settings.timeZone);
         const late = arrivedAt.getTime() > bucket.end.getTime() + settings.graceMs;
@@ -103,7 +104,7 @@ export function fold(
             continue;
           }
           if (first) delta.samples += 1;
-          apply(delta, kpi, role, value, at, event.id);
+          apply(delta, kpi, role, value, at, event.id, histogram);
         }
       }
     }
@@ -118,6 +119,8 @@ function apply(
   value: number | undefined,
   at: Date,
   eventId: string,
+  /** Whether this KPI keeps the histogram (a percentile sharing another's only counts). */
+  histogram: boolean,
 ): void {
   switch (kpi.formula.kind) {
     case 'ratio':
@@ -133,8 +136,10 @@ function apply(
       delta.n += 1;
       return;
     case 'percentile': {
-      const index = bucketIndex(value ?? 0);
-      delta.histogram.set(index, (delta.histogram.get(index) ?? 0) + 1);
+      if (histogram) {
+        const index = bucketIndex(value ?? 0);
+        delta.histogram.set(index, (delta.histogram.get(index) ?? 0) + 1);
+      }
       delta.n += 1;
       return;
     }

@@ -66,9 +66,17 @@ export class KpiEvaluator {
     const plain = [...all.values()].filter(
       (k) => catalog.byCode.get(k.kpiCode)?.formula.kind !== 'composite',
     );
+    // A percentile sharing another's histogram reads it from that KPI's aggregate of the same bucket.
+    const histogramKey = (key: AggregateKey) => ({ ...key, kpiCode: catalog.histogramOf(key.kpiCode) });
+    const borrowed = plain.filter((k) => catalog.histogramOf(k.kpiCode) !== k.kpiCode).map(histogramKey);
     const stored = new Map(
-      (await this.values.byKeys(tx, plain)).map((a) => [aggregateKeyString(a), a] as const),
+      (await this.values.byKeys(tx, [...plain, ...borrowed])).map((a) => [aggregateKeyString(a), a] as const),
     );
+    const stateOf = (key: AggregateKey): AggregateState => {
+      const own = stored.get(aggregateKeyString(key)) ?? emptyState();
+      if (catalog.histogramOf(key.kpiCode) === key.kpiCode) return own;
+      return { ...own, histogram: stored.get(aggregateKeyString(histogramKey(key)))?.histogram ?? new Map() };
+    };
 
     const gaugeKeys = plain.filter((k) => catalog.byCode.get(k.kpiCode)?.formula.kind === 'gauge');
     const gaugeLevels = await this.values.levels(tx, gaugeKeys);
@@ -142,14 +150,14 @@ export class KpiEvaluator {
           ...(projection && target ? { status: judge(kpi.direction, projection.value, target) } : {}),
         };
       } else {
-        const state: AggregateState = stored.get(id) ?? emptyState();
+        const state = stateOf(key);
         const withOpen =
           kpi.formula.kind === 'time-share' ? this.withOpenIntervals(kpi, key, state, entities, now) : state;
         const value = kpi.formula.kind === 'gauge' ? levels.get(id) : valueOf(kpi, withOpen);
         let recent: number | undefined;
         const mode = projectionMode(kpi);
         if (value !== undefined && mode === 'level' && elapsedShare < 1)
-          recent = await this.recent(tx, kpi, key, now, entities);
+          recent = await this.recent(tx, kpi, key, now, entities, catalog.histogramOf(kpi.code));
         const projection =
           value === undefined
             ? undefined
@@ -179,6 +187,8 @@ export class KpiEvaluator {
     key: AggregateKey,
     now: Date,
     entities: Awaited<ReturnType<ValuesRepository['entities']>>,
+    /** Whose aggregates to read: a percentile's sharing another's histogram are that one's, but for the code. */
+    readCode: string,
   ): Promise<number | undefined> {
     const index = kpi.periods.indexOf(key.period);
     const finer = index > 0 ? kpi.periods[index - 1] : undefined;
@@ -188,7 +198,7 @@ export class KpiEvaluator {
       Math.max(key.periodStart.getTime(), now.getTime() - Math.max(elapsedMs / 3, APPROX_MS[finer])),
     );
     const rows = await this.values.range(tx, {
-      kpiCode: kpi.code,
+      kpiCode: readCode,
       dimension: [key.dimensionKind, key.dimensionCode],
       period: finer,
       from: new Date(from.getTime() - APPROX_MS[finer]),
