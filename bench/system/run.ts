@@ -35,7 +35,9 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import path from 'node:path';
 import {
+  createEvent,
   decodeKafkaMessage,
+  type DetectionClass,
   EventTypes,
   LIVE_NAMESPACE,
   type LiveClientEvents,
@@ -45,6 +47,7 @@ import {
   Topics,
 } from '@ioc/contracts';
 import { createKafka } from '@ioc/messaging';
+import { loadCityData } from '@ioc/reference-data';
 import { apiKeyCli, type ServiceName, ServiceProcesses, SERVICE_NAMES, ServiceWorld } from '@ioc/testing';
 import { Client, escapeIdentifier } from 'pg';
 import { io, type Socket } from 'socket.io-client';
@@ -77,14 +80,14 @@ const WITH_OUTBOX: ServiceName[] = ['reports', 'intake', 'kpi'];
 
 // ------------------------------------------------------------------------------------------- what /proc says
 
-/** CPU seconds (user + system) `pid` has used, from /proc/<pid>/stat; 0 once it is gone. */
+/** CPU seconds (user + system) `pid` has used, from /proc/<pid>/stat; NaN once it is gone. */
 function cpuSeconds(pid: number): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
   } catch {
-    return 0;
+    return Number.NaN;
   }
 }
 
@@ -182,11 +185,69 @@ function clientPortsOf(pids: readonly number[], remotePort: number): number[] {
 /** What the wall client keeps of a change it was pushed. */
 interface Receipt {
   path: PathName;
+  /** A probe detection's incident rather than one of the simulator's. */
+  probe: boolean;
   id: string;
   /** Event time, ms since the epoch. */
   time: number;
   /** When the wall client received it. */
   at: number;
+}
+
+/**
+ * Probe detections, published by this benchmark as the camera AI vendor publishes (onto the detections topic) so
+ * that detection → wall has samples at every speed: the simulator's situations open an incident per camera and
+ * class at most once per correlation window, and intake withholds most updates. Of classes the situations
+ * (flooding, congestion, accident) never use, so a probe's incident is its own, at 0.95 confidence.
+ */
+const PROBE_CLASSES: readonly DetectionClass[] = [
+  'wrong-way',
+  'illegal-parking',
+  'sidewalk-encroachment',
+  'other',
+];
+/**
+ * Each probe key (camera, class) comes round once per this: past intake's INTAKE_INCIDENT_UPDATE_INTERVAL (30 s
+ * by default), so that each probe's change (the incident's `opened`, then `updated`) is sent at once.
+ */
+const PROBE_KEY_INTERVAL_MS = 35_000;
+
+/** Sends probe detections in turn over every key while started. */
+class Prober {
+  sent = 0;
+  private timer?: NodeJS.Timeout;
+  private turn = 0;
+  private readonly keys: { cameraId: string; class: DetectionClass }[];
+
+  constructor(
+    private readonly world: ServiceWorld,
+    cameras: readonly string[],
+  ) {
+    this.keys = PROBE_CLASSES.flatMap((cls) => cameras.map((cameraId) => ({ cameraId, class: cls })));
+  }
+
+  /** Probes per second. */
+  get rate(): number {
+    return (this.keys.length * 1000) / PROBE_KEY_INTERVAL_MS;
+  }
+
+  start(): void {
+    this.timer ??= setInterval(() => {
+      const { cameraId, class: cls } = this.keys[this.turn++ % this.keys.length];
+      const event = createEvent(EventTypes.cameraDetection, {
+        source: '/ioc/bench/probe',
+        subject: cameraId,
+        data: { cameraId, class: cls, confidence: 0.95, observedAt: new Date().toISOString() },
+      });
+      this.sent++;
+      this.world.publish(Topics.cameraDetections, [event]).catch(() => undefined);
+    }, PROBE_KEY_INTERVAL_MS / this.keys.length);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
 }
 
 type PathName = 'report' | 'detection';
@@ -226,8 +287,11 @@ class WallClient {
       this.changes += message.changes.length;
       for (const { event } of message.changes) {
         const path = pathOf(event);
-        if (path !== undefined)
-          this.receipts.set(event.id, { path, id: event.id, time: Date.parse(event.time), at });
+        if (path === undefined) continue;
+        const probe = PROBE_CLASSES.includes(
+          (event.data as { class?: DetectionClass }).class as DetectionClass,
+        );
+        this.receipts.set(event.id, { path, probe, id: event.id, time: Date.parse(event.time), at });
       }
     });
     socket.on(LiveEvents.resync, ({ reason }) => this.resyncs.push(reason));
@@ -291,6 +355,8 @@ function percentiles(values: readonly number[]): Percentiles | undefined {
 
 interface PathFigures {
   total?: Percentiles;
+  /** Of `total`, changes of probe detections. */
+  probes: number;
   toKafka?: Percentiles;
   fromKafka?: Percentiles;
   /** Events of the window on Kafka that the wall client never received. */
@@ -401,6 +467,10 @@ async function main(): Promise<void> {
     await wall.connect(
       running.url('gateway'),
       await world.token({ subject: 'bench-wall', roles: ['operator'] }),
+    );
+    const prober = new Prober(
+      world,
+      (await loadCityData(CITY_DATA_DIR)).cameras.map((camera) => camera.id),
     );
 
     const inboundOffset = async () => {
@@ -528,6 +598,7 @@ async function main(): Promise<void> {
         if (Date.now() > deadline) throw new Error('the simulator sent nothing within 60 s');
         await sleep(200);
       }
+      prober.start();
       await sleep(WARMUP_SECONDS * 1000);
 
       const pids = await processes();
@@ -554,7 +625,8 @@ async function main(): Promise<void> {
       const cores: Record<string, number | undefined> = {};
       for (const [label, before] of cpuBefore) {
         let used = 0;
-        for (const [pid, cpu] of before) used += cpuSeconds(pid) - cpu;
+        // A process gone meanwhile (a CLI's connection) counts for nothing rather than for less than nothing.
+        for (const [pid, cpu] of before) used += Math.max(0, cpuSeconds(pid) - cpu || 0);
         cores[label] = before.size === 0 ? undefined : used / seconds;
       }
       cores['machine: every core busy (other work too)'] = machine / seconds;
@@ -567,6 +639,7 @@ async function main(): Promise<void> {
       };
       const load = loadavg()[0];
       const lagLine = progress.at(-1);
+      prober.stop();
       simulator.kill('SIGINT');
       const stopped = await Promise.race([exited.then(() => true), sleep(30_000).then(() => false)]);
       if (!stopped) simulator.kill('SIGKILL');
@@ -597,6 +670,7 @@ async function main(): Promise<void> {
         });
         paths[name] = {
           total: percentiles(receipts.map((r) => r.at - r.time)),
+          probes: receipts.filter((r) => r.probe).length,
           toKafka: percentiles(stamped.map((r) => r.timestamp - r.time)),
           fromKafka: percentiles(stamped.map((r) => r.at - r.timestamp)),
           missing: [...onKafka].filter(
@@ -652,7 +726,12 @@ async function main(): Promise<void> {
     }
     steps.sort((a, b) => a.speed - b.speed);
 
-    const { section, summary } = report(steps, { startSeconds, loadBefore, loadAfter: loadavg()[0] });
+    const { section, summary } = report(steps, {
+      startSeconds,
+      loadBefore,
+      loadAfter: loadavg()[0],
+      probeRate: prober.rate,
+    });
     const file = await writeBenchSection('system', section, summary);
     console.log(`\n${section}\n\nwritten to ${file}`);
   } finally {
@@ -678,11 +757,12 @@ const ms = (p?: Percentiles) =>
 const withN = (p: PathFigures) =>
   p.total === undefined
     ? 'none received'
-    : `${ms(p.total)} (${p.total.n}${p.missing > 0 ? `, ${p.missing} never received` : ''})`;
+    : `${ms(p.total)} (${p.total.n}${p.probes > 0 ? `, ${p.probes} of probes` : ''}` +
+      `${p.missing > 0 ? `, ${p.missing} never received` : ''})`;
 
 function report(
   steps: readonly Step[],
-  run: { startSeconds: number; loadBefore: number; loadAfter: number },
+  run: { startSeconds: number; loadBefore: number; loadAfter: number; probeRate: number },
 ): { section: string; summary: Parameters<typeof writeBenchSection>[2] } {
   const best = [...steps].reverse().find((step) => step.sustained);
   const shown = best ?? steps[0];
@@ -727,7 +807,12 @@ function report(
       "incident change it caused: a new incident's `incident.opened` (its event time is its first detection's) or " +
       "an `incident.updated` intake's consumer sent on merging detections (its event time is the latest one's); the " +
       'updates intake withholds for INTAKE_INCIDENT_UPDATE_INTERVAL and its sweeper sends later are not timed;',
-    '- events/s: records reaching the inbound topics (over Kafka or the HTTP ingest); reports/s: `report.submitted` ' +
+    `- probes: beside the simulator, this benchmark publishes ${run.probeRate.toFixed(1)} probe detections a second onto the detections ` +
+      "topic (0.95 confidence, of camera classes the simulator's situations never use, each camera and class once " +
+      "per 35 s, past intake's update interval), so that detection → wall has samples at every speed: the " +
+      'situations open an incident per camera and class at most once per correlation window, and intake withholds ' +
+      'most updates; the n of each step says how many of its changes were probes;',
+    '- events/s: records reaching the inbound topics (over Kafka or the HTTP ingest, probes included); reports/s: `report.submitted` ' +
       'per second, every channel;',
     '- simulator: how far behind its schedule it was at the end of the window (the load generator falling ' +
       'behind caps the rate offered), and its requests failed (no answer or 5xx) and refused (4xx) over the step;',
