@@ -91,11 +91,14 @@ function cpuSeconds(pid: number): number {
   }
 }
 
-/** CPU seconds every core of the machine spent busy (not idle, not waiting on I/O), from /proc/stat. */
+/** CPU seconds the machine's cores spent running anything (user, nice, system, irq, softirq), from /proc/stat. */
 function machineBusySeconds(): number {
-  const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
-  const idle = ticks[3] + ticks[4];
-  return (ticks.slice(0, 8).reduce((sum, n) => sum + n, 0) - idle) / CLK_TCK;
+  const [, user, nice, system, , , irq, softirq] = readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]
+    .trim()
+    .split(/\s+/)
+    .map(Number);
+  return (user + nice + system + irq + softirq) / CLK_TCK;
 }
 
 function parentOf(pid: number): number | undefined {
@@ -602,14 +605,15 @@ async function main(): Promise<void> {
       await sleep(WARMUP_SECONDS * 1000);
 
       const pids = await processes();
-      const cpuBefore = cpuOf(pids);
-      const machineBefore = machineBusySeconds();
       const httpBefore = {
         reports: await httpBuckets(running.url('reports'), 'POST', '/reports'),
         ingest: await httpBuckets(running.url('intake'), 'POST', '/ingest/events'),
       };
       const resyncsBefore = wall.resyncs.length;
       const offsetBefore = await inboundOffset();
+      const offsetBeforeAt = Date.now();
+      const cpuBefore = cpuOf(pids);
+      const machineBefore = machineBusySeconds();
       const t0 = Date.now();
       const samples: { t: number; backlog: number }[] = [];
       let last = new Map<string, number>();
@@ -618,7 +622,6 @@ async function main(): Promise<void> {
         last = await backlogs();
         samples.push({ t: (Date.now() - t0) / 1000, backlog: sum(last) });
       }
-      const offsetAfter = await inboundOffset();
       const t1 = Date.now();
       const seconds = (t1 - t0) / 1000;
       const machine = machineBusySeconds() - machineBefore;
@@ -630,6 +633,8 @@ async function main(): Promise<void> {
         cores[label] = before.size === 0 ? undefined : used / seconds;
       }
       cores['machine: every core busy (other work too)'] = machine / seconds;
+      const offsetAfter = await inboundOffset();
+      const offsetSeconds = (Date.now() - offsetBeforeAt) / 1000;
       const http = {
         reports: bucketP99(httpBefore.reports, await httpBuckets(running.url('reports'), 'POST', '/reports')),
         ingest: bucketP99(
@@ -684,7 +689,7 @@ async function main(): Promise<void> {
       const firstHalf = samples.filter((s) => s.t <= seconds / 2).map((s) => s.backlog);
       const tail = samples.slice(-3).map((s) => s.backlog);
       const end = tail.reduce((total, n) => total + n, 0) / Math.max(1, tail.length);
-      const eventsPerSecond = (offsetAfter - offsetBefore) / seconds;
+      const eventsPerSecond = (offsetAfter - offsetBefore) / offsetSeconds;
       // Growing: more waits at the end than ever in the first half, by more than a second of the load.
       const bounded = end <= Math.max(eventsPerSecond, ...firstHalf, 0);
       const under = (figures: PathFigures) =>
