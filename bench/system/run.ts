@@ -9,7 +9,8 @@
  *   - detection → wall: from a camera detection's event time (stamped by the simulator when it queues it) to the
  *     receipt of the incident change it caused: the `incident.opened` of a new camera incident, whose event time is
  *     its first detection's, or an `incident.updated` intake's consumer sent as it merged detections, whose event
- *     time is the latest one's (`lastSeenAt`; see pathOf);
+ *     time is the latest one's (`lastSeenAt`; see pathOf); besides the simulator's, probe detections this
+ *     benchmark publishes a few times a second (see Prober), since the simulator's own make few such changes;
  *   - where that time goes: each event's Kafka record timestamp (read by a consumer of the bench) splits it into
  *     event time → on Kafka (outbox, relay; for a detection also the simulator's send, intake's consumer and
  *     correlation) and on Kafka → wall (the gateway's read, fold and push interval, the socket);
@@ -20,15 +21,17 @@
  *   - CPU per process from /proc/<pid>/stat: each service, the simulator, this process, the services' Postgres
  *     backends (found by their client ports), all of Postgres and the Kafka broker (shared with other work).
  * A speed is sustained when both p99 are under 1 s and the backlog does not grow; after the first speed that is
- * not, one step between it and the last sustained one (their geometric mean) ends the run. The figures are absolute: no bare counterpart does the whole path (the gateway section's bare
- * Socket.IO server and the reports section's bare endpoint are the baselines of its parts).
+ * not, one step between it and the last sustained one (their geometric mean) ends the run. The figures are
+ * absolute: no bare counterpart does the whole path (the gateway section's bare Socket.IO server and the reports
+ * section's bare endpoint are the baselines of its parts).
  * Loopback only, bounded; drops its topics and schemas; writes its section of docs/bench.md.
  * Env: BENCH_SPEEDS (simulated seconds per second, ascending: 300,900,2700,8100), BENCH_STEP_SECONDS (60),
  * BENCH_WARMUP_SECONDS (5), BENCH_SETTLE_SECONDS (60), BENCH_SEED (7), BENCH_START_TIME (08:00, the simulated
  * day's start), BENCH_LOG_LEVEL (warn: the services' LOG_LEVEL), BENCH_QUICK (1: speeds 300 and 1800 for 8 s
  * each, no step between; with the services' start, under 2 minutes),
  * KAFKA_BROKERS, DATABASE_URL, CITY_DATA_DIR (data/cities/hai-phong).
- * Run: `npm run bench:system`; the services' logs and start.mjs's output go to .run/bench/system/<suffix>/.
+ * Run: `npm run bench:system` (about 6 minutes with 4 steps; BENCH_QUICK=1 under 2); the services' logs and
+ * start.mjs's output go to .run/bench/system/<suffix>/.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
@@ -870,15 +873,15 @@ function report(
   ].join('\n');
   const summary = [
     {
-      figure: 'system: highest rate sustained (both p99 < 1 s, bounded backlog)',
+      figure: 'highest rate sustained, absolute (both p99 < 1 s, bounded backlog)',
       value: best?.eventsPerSecond ?? 0,
       unit: 'events/s',
       target: `p99 < ${round(TARGET.p99Ms)} ms, bounded backlog`,
       met: best !== undefined,
     },
-    { figure: 'system: reports at that rate', value: best?.reportsPerSecond ?? 0, unit: 'reports/s' },
+    { figure: 'reports at that rate', value: best?.reportsPerSecond ?? 0, unit: 'reports/s' },
     ...(['report', 'detection'] as const).map((name) => ({
-      figure: `system: p99 ${name} → wall at ${best === undefined ? `speed ${shown.speed}` : 'that rate'}`,
+      figure: `p99 ${name} → wall at ${best === undefined ? `speed ${shown.speed}` : 'that rate'}`,
       value: shown.paths[name].total?.p99 ?? Number.NaN,
       unit: 'ms',
       target: `p99 < ${round(TARGET.p99Ms)} ms`,
