@@ -1,7 +1,9 @@
 import type { Kafka } from 'kafkajs';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import { format, resolveConfig } from 'prettier';
+import { inBenchOrder, placeSection, renderSummary, type SummaryFile, type SummaryRow } from './summary';
 
 /**
  * Where the benchmarks find Kafka and Postgres: the same variables as the services, defaulting to what
@@ -35,19 +37,51 @@ export async function until(
 }
 
 /**
- * Replaces the benchmark's own section of docs/bench.md (between `<!-- bench:<name> -->` markers, which
- * `section` must start and end with), leaving the others, formatted as `npm run lint` expects.
+ * Where the benchmarks write: docs/bench.md and, beside it, bench.json; BENCH_DOC names another markdown file (a
+ * smoke run, `npm run bench -- --quick`, writes under .run/ and leaves docs/ alone).
  */
-export async function writeBenchSection(name: string, section: string): Promise<string> {
-  const [open, close] = [`<!-- bench:${name} -->`, `<!-- /bench:${name} -->`];
-  const file = path.resolve(__dirname, '../docs/bench.md');
-  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const [start, end] = [current.indexOf(open), current.indexOf(close)];
-  const next =
-    start >= 0 && end > start
-      ? current.slice(0, start) + section + current.slice(end + close.length)
-      : `${current.trimEnd()}\n\n${section}\n`;
-  writeFileSync(file, await format(next, { ...(await resolveConfig(file)), filepath: file }));
+export const BENCH_DOC = path.resolve(process.env.BENCH_DOC ?? path.join(__dirname, '../docs/bench.md'));
+
+const hundredths = (n: number) => Math.round(n * 100) / 100;
+
+/** Writes `text` to `file` formatted as `npm run lint` expects. */
+async function writeFormatted(file: string, text: string): Promise<void> {
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, await format(text, { ...(await resolveConfig(file)), filepath: file }));
+}
+
+/**
+ * Replaces the benchmark's own section of docs/bench.md (between `<!-- bench:<name> -->` markers, which
+ * `section` must start and end with), leaving the others, formatted as `npm run lint` expects. `summary`: its
+ * headline figures, which replace its entry of bench.json, from which the summary table at the top is rendered.
+ */
+export async function writeBenchSection(
+  name: string,
+  section: string,
+  summary?: readonly SummaryRow[],
+): Promise<string> {
+  const file = BENCH_DOC;
+  let current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
+  current = placeSection(current, name, section);
+  if (summary !== undefined) {
+    const json = path.join(path.dirname(file), 'bench.json');
+    const figures = (existsSync(json) ? JSON.parse(readFileSync(json, 'utf8')) : {}) as SummaryFile;
+    figures[name] = {
+      date: new Date().toISOString().slice(0, 10),
+      load: hundredths(loadavg()[0]),
+      rows: summary.map((row) => ({
+        ...row,
+        value: hundredths(row.value),
+        ...(row.baseline === undefined
+          ? {}
+          : { baseline: { ...row.baseline, value: hundredths(row.baseline.value) } }),
+      })),
+    };
+    const ordered = Object.fromEntries(inBenchOrder(Object.keys(figures)).map((n) => [n, figures[n]]));
+    await writeFormatted(json, `${JSON.stringify(ordered, null, 2)}\n`);
+    current = placeSection(current, 'summary', renderSummary(ordered), 'top');
+  }
+  await writeFormatted(file, current);
   return file;
 }
 

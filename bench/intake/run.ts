@@ -283,7 +283,23 @@ async function writeReport(figures: {
     'the relay (woken by `pg_notify`) and Kafka before the reader sees it.',
     MARKERS[1],
   ].join('\n');
-  const file = await writeBenchSection('intake', section);
+  const file = await writeBenchSection('intake', section, [
+    {
+      figure: 'intake end to end (consume … outbox drained)',
+      value: figures.intake,
+      unit: 'detections/s',
+      baseline: { of: 'raw kafkajs consumer', value: figures.raw },
+      target: `≥ ${round(TARGETS.detectionsPerSecond)}/s`,
+      met: figures.intake >= TARGETS.detectionsPerSecond,
+    },
+    {
+      figure: `p99 produce → \`incident.opened\` read back at ${round(RATE)} detections/s`,
+      value: figures.latency.p99,
+      unit: 'ms',
+      target: `p99 < ${TARGETS.p99Ms} ms`,
+      met: figures.latency.p99 < TARGETS.p99Ms,
+    },
+  ]);
   return { section, file };
 }
 

@@ -556,7 +556,18 @@ async function writeReport(figures: {
     'falls with the share of a core the fold gets: CPU per event is the steadier figure.',
     MARKERS[1],
   ].join('\n');
-  const file = await writeBenchSection('kpi', section);
+  const file = await writeBenchSection(
+    'kpi',
+    section,
+    figures.phases.map((p, i) => ({
+      figure: `kpi fold, ${round(p.history)} events of history`,
+      value: p.rate,
+      unit: 'events/s',
+      baseline: { of: 'raw kafkajs consumer', value: figures.raw[i] },
+      target: `≥ ${round(TARGETS.eventsPerSecond)}/s and ≥ ${TARGETS.shareOfRaw * 100}% of baseline`,
+      met: p.rate >= TARGETS.eventsPerSecond && p.rate / figures.raw[i] >= TARGETS.shareOfRaw,
+    })),
+  );
   return { section, file };
 }
 

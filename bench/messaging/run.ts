@@ -217,7 +217,30 @@ async function writeReport(figures: {
     'varied by ±20%.',
     MARKERS[1],
   ].join('\n');
-  const file = await writeBenchSection('messaging', section);
+  const raw = { of: 'raw kafkajs consumer', value: figures.raw };
+  const shareTarget = `≥ ${TARGETS.runnerShareOfRaw * 100}% of baseline`;
+  const file = await writeBenchSection('messaging', section, [
+    ...(
+      [
+        ['BatchConsumerRunner, a handler call per event', figures.perEvent],
+        ['BatchConsumerRunner, a batch handler call per chunk', figures.batch],
+      ] as const
+    ).map(([figure, value]) => ({
+      figure,
+      value,
+      unit: 'msgs/s',
+      baseline: raw,
+      target: shareTarget,
+      met: value / figures.raw >= TARGETS.runnerShareOfRaw,
+    })),
+    {
+      figure: 'outbox relay',
+      value: figures.relay,
+      unit: 'events/s',
+      target: `≥ ${round(TARGETS.relayEventsPerSecond)}/s`,
+      met: figures.relay >= TARGETS.relayEventsPerSecond,
+    },
+  ]);
   return { section, file };
 }
 

@@ -337,7 +337,22 @@ async function writeSection(
       `Target p99 < ${TARGET.p99Ms} ms at ${TARGET.rate} submissions/s: **${met ? 'met' : 'not met'}**.`,
     MARKERS[1],
   ].join('\n');
-  const file = await writeBenchSection('reports', section);
+  const file = await writeBenchSection('reports', section, [
+    {
+      figure: `p99 of \`POST /reports\`, open loop at ${RATE}/s`,
+      value: reports.p99,
+      unit: 'ms',
+      baseline: { of: 'bare NestJS', value: bare.p99 },
+      target: `p99 < ${TARGET.p99Ms} ms at ${TARGET.rate}/s`,
+      met,
+    },
+    {
+      figure: `\`POST /reports\` answered, closed loop of ${CLIENTS} clients`,
+      value: rate(closed.reports),
+      unit: 'submissions/s',
+      baseline: { of: 'bare NestJS', value: rate(closed.bare) },
+    },
+  ]);
   return { section, file };
 }
 
