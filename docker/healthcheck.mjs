@@ -5,7 +5,9 @@ export const DEFAULT_PORTS = { gateway: 3000, reports: 3001, intake: 3002, kpi: 
 
 const port = process.env.PORT || DEFAULT_PORTS[process.env.APP ?? 'gateway'];
 try {
-  const response = await fetch(`http://127.0.0.1:${port}/health/ready`, { signal: AbortSignal.timeout(4_000) });
+  const response = await fetch(`http://127.0.0.1:${port}/health/ready`, {
+    signal: AbortSignal.timeout(4_000),
+  });
   process.exit(response.ok ? 0 : 1);
 } catch {
   process.exit(1);

@@ -17,7 +17,8 @@ export function lintDockerfile(content) {
     message: diagnostic.message,
   }));
   const dockerfile = DockerfileParser.parse(content);
-  const at = (instruction, message) => problems.push({ line: instruction.getRange().start.line + 1, message });
+  const at = (instruction, message) =>
+    problems.push({ line: instruction.getRange().start.line + 1, message });
   const instructions = dockerfile.getInstructions();
 
   const stages = [];
@@ -30,9 +31,13 @@ export function lintDockerfile(content) {
       const command = instruction.getArgumentsContent() ?? '';
       if (/\bnpm\s+(install|i)\b/.test(command))
         at(instruction, 'use npm ci: the image installs exactly what package-lock.json says');
-      if (/\b(curl|wget)\b/.test(command)) at(instruction, 'nothing is downloaded at build time but packages');
+      if (/\b(curl|wget)\b/.test(command))
+        at(instruction, 'nothing is downloaded at build time but packages');
     }
-    if ((keyword === 'CMD' || keyword === 'ENTRYPOINT') && !instruction.getArgumentsContent()?.startsWith('['))
+    if (
+      (keyword === 'CMD' || keyword === 'ENTRYPOINT') &&
+      !instruction.getArgumentsContent()?.startsWith('[')
+    )
       at(instruction, `${keyword} in exec form (JSON array), so that signals reach the process`);
   }
 
