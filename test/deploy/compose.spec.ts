@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { databaseEnv } from '@ioc/database';
+import { provisionTopicsEnv } from '@ioc/messaging';
 import { cityDataEnv } from '@ioc/reference-data';
 import { parse } from 'yaml';
 import type { z } from 'zod';
@@ -34,12 +35,8 @@ const compose = parse(readFileSync(path.join(ROOT, 'docker/compose.yaml'), 'utf8
 };
 const { services } = compose;
 
-/** The variables provision-topics.cli.ts reads (its schema is not exported: it is a command). */
-function provisionTopicsSettings(): string[] {
-  const source = readFileSync(path.join(ROOT, 'libs/messaging/src/cli/provision-topics.cli.ts'), 'utf8');
-  const schema = /const Env = z\.object\(\{([\s\S]*?)\n\}\);/.exec(source)?.[1] ?? '';
-  return [...schema.matchAll(/^ {2}([A-Z_]+):/gm)].map((match) => match[1]);
-}
+/** The variables provision-topics.cli.ts reads. */
+const provisionTopicsSettings = Object.keys(provisionTopicsEnv.shape);
 
 describe('docker/compose.yaml', () => {
   it('runs Apache Kafka in KRaft mode, PostgreSQL, every service, and the simulator only with --profile demo', () => {
@@ -77,11 +74,11 @@ describe('docker/compose.yaml', () => {
       ...DATABASE_APPS.map((app) => `node dist/apps/${app}/src/cli/seed.js`),
     ]);
     const reads = new Set([
-      ...provisionTopicsSettings(),
+      ...provisionTopicsSettings,
       ...Object.keys(databaseEnv('reports').shape),
       ...Object.keys(cityDataEnv.shape),
     ]);
-    expect(provisionTopicsSettings()).toContain('KAFKA_REPLICATION_FACTOR');
+    expect(provisionTopicsSettings).toContain('KAFKA_REPLICATION_FACTOR');
     expect(Object.keys(setup.environment ?? {}).filter((name) => !reads.has(name))).toEqual([]);
     for (const app of Object.keys(APPS)) {
       expect(services[app].depends_on?.setup ?? services[app].depends_on?.gateway).toBeDefined();
