@@ -12,6 +12,7 @@ import {
   catalogManifests,
   CONSUMER_GROUPS,
   KAFKA_CLUSTER,
+  KEDA_USER,
 } from '../../k8s/catalog-manifests';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -63,8 +64,8 @@ describe('k8s/base/generated', () => {
 
   it('lets each application write only the topics it produces and read only those it consumes, in its own groups', () => {
     const users = committed('kafka-users.yaml');
-    expect(users.map((user) => user.metadata.name).sort()).toEqual(applicationIds().sort());
-    for (const user of users) {
+    expect(users.map((user) => user.metadata.name).sort()).toEqual([...applicationIds(), KEDA_USER].sort());
+    for (const user of users.filter((candidate) => candidate.metadata.name !== KEDA_USER)) {
       const id = user.metadata.name;
       const acls = (user.spec.authorization as { acls: Acl[] }).acls;
       const topicsWith = (operation: string) =>
@@ -94,8 +95,28 @@ describe('k8s/base/generated', () => {
     }
   });
 
+  it('lets KEDA describe the groups and topics it scales on, and do nothing else', () => {
+    const keda = committed('kafka-users.yaml').find((user) => user.metadata.name === KEDA_USER)!;
+    const acls = (keda.spec.authorization as { acls: Acl[] }).acls;
+    const triggers = committed('scaled-objects.yaml')
+      .filter((object) => object.kind === 'ScaledObject')
+      .flatMap((object) => object.spec.triggers as { type: string; metadata: Record<string, string> }[])
+      .filter((trigger) => trigger.type === 'kafka');
+    const described = (type: string) =>
+      acls
+        .filter((acl) => acl.resource.type === type)
+        .map((acl) => acl.resource.name)
+        .sort();
+    expect(described('group')).toEqual([...new Set(triggers.map((t) => t.metadata.consumerGroup))].sort());
+    expect(described('topic')).toEqual([...new Set(triggers.map((t) => t.metadata.topic))].sort());
+    for (const acl of acls) {
+      expect(acl.resource.patternType).toBe('literal');
+      expect(acl.operations).toEqual(['Describe']);
+    }
+  });
+
   it('scales each consuming service on the lag of every group and topic it reads, up to the partitions it can use', () => {
-    const scaled = committed('scaled-objects.yaml');
+    const scaled = committed('scaled-objects.yaml').filter((object) => object.kind === 'ScaledObject');
     expect(scaled.map((object) => object.metadata.name).sort()).toEqual(Object.keys(CONSUMER_GROUPS).sort());
     for (const object of scaled) {
       const service = object.metadata.name;

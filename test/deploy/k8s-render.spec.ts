@@ -10,16 +10,26 @@ import { intakeEnv } from '../../apps/intake/src/config';
 import { kpiEnv } from '../../apps/kpi/src/config';
 import { reportsEnv } from '../../apps/reports/src/config';
 import { simulatorEnv } from '../../apps/simulator/src/config';
+import {
+  CLIENT_LISTENER,
+  CLUSTER_CA_SECRET,
+  KAFKA_CLUSTER,
+  KEDA_AUTHENTICATION,
+  KEDA_USER,
+} from '../../k8s/catalog-manifests';
 
 const ROOT = path.resolve(__dirname, '../..');
 
-/** What each service's process reads; APP is read by the image's command, PG* by node-postgres. */
-const SERVICES: Record<string, { env: z.ZodObject; database: boolean }> = {
-  reports: { env: reportsEnv, database: true },
-  intake: { env: intakeEnv, database: true },
-  kpi: { env: kpiEnv, database: true },
-  gateway: { env: gatewayEnv, database: false },
-  simulator: { env: simulatorEnv, database: false },
+/**
+ * What each service's process reads (APP is read by the image's command, PG* by node-postgres), and the Kafka
+ * user it is: its own application id of the catalog; the simulator plays the integrators.
+ */
+const SERVICES: Record<string, { env: z.ZodObject; database: boolean; kafkaUser: string }> = {
+  reports: { env: reportsEnv, database: true, kafkaUser: 'reports' },
+  intake: { env: intakeEnv, database: true, kafkaUser: 'intake' },
+  kpi: { env: kpiEnv, database: true, kafkaUser: 'kpi' },
+  gateway: { env: gatewayEnv, database: false, kafkaUser: 'gateway' },
+  simulator: { env: simulatorEnv, database: false, kafkaUser: 'integrator' },
 };
 const PG = ['PGUSER', 'PGPASSWORD'];
 
@@ -82,12 +92,25 @@ describe('k8s/overlays', () => {
     const deployments = all('Deployment');
     const production = overlay.endsWith('production');
 
+    /**
+     * The Secrets Strimzi's operators write for rendered objects: a KafkaUser's password, under the user's name, and
+     * the cluster CA's certificate.
+     */
+    function operatorSecret(name: string): Record<string, string> | undefined {
+      if (one('KafkaUser', name)) return { password: `scram-password-of-${name}`, 'sasl.jaas.config': '…' };
+      if (name === CLUSTER_CA_SECRET && one('Kafka', KAFKA_CLUSTER))
+        return { 'ca.crt': '-----BEGIN CERTIFICATE-----' };
+      return undefined;
+    }
+
     /** The environment a container gets: its ConfigMaps' and Secrets' keys and its own variables. */
     function environment(container: any): Map<string, string> {
       const env = new Map<string, string>();
       const source = (kind: string, name: string, optional = false): Record<string, string> => {
         const rendered = one(kind, name);
         if (rendered) return rendered.data;
+        const made = kind === 'Secret' ? operatorSecret(name) : undefined;
+        if (made) return made;
         const external = EXTERNAL[`${kind}/${name}`];
         if (!external && !optional)
           throw new Error(`${overlay}: ${kind} ${name} is neither rendered nor provided`);
@@ -196,6 +219,92 @@ describe('k8s/overlays', () => {
       }
     });
 
+    it('runs Kafka with one client listener, authenticated, TLS, and no super user', () => {
+      const kafka = one('Kafka', KAFKA_CLUSTER)!.spec.kafka;
+      expect(kafka.listeners).toEqual([
+        {
+          name: expect.any(String),
+          port: CLIENT_LISTENER.port,
+          type: 'internal',
+          tls: CLIENT_LISTENER.tls,
+          authentication: { type: CLIENT_LISTENER.mechanism },
+        },
+      ]);
+      // ACLs apply to every client, and no rule lets anyone past them or in without a password.
+      expect(kafka.authorization).toEqual({ type: 'simple' });
+      for (const user of all('KafkaUser')) {
+        expect(user.spec.authentication).toEqual({ type: CLIENT_LISTENER.mechanism });
+      }
+    });
+
+    it.each(Object.keys(SERVICES))(
+      'connects %s to that listener as its own KafkaUser, over TLS trusting the cluster CA',
+      (service) => {
+        const deployment = one('Deployment', service);
+        if (!deployment) return;
+        const container = mainContainer(service);
+        const env = environment(container);
+        const { kafkaUser } = SERVICES[service];
+        expect(env.get('KAFKA_BROKERS')).toBe(
+          `ioc-kafka-kafka-bootstrap.${namespace}.svc:${CLIENT_LISTENER.port}`,
+        );
+        expect(env.get('KAFKA_SASL_MECHANISM')).toBe(CLIENT_LISTENER.mechanism);
+        expect(env.get('KAFKA_SASL_USERNAME')).toBe(kafkaUser);
+        expect(one('KafkaUser', kafkaUser)).toBeDefined();
+        // The password Strimzi generated for that user, from its Secret, never written in a manifest.
+        const password = container.env.find((v: any) => v.name === 'KAFKA_SASL_PASSWORD');
+        expect(password.valueFrom.secretKeyRef).toEqual({ name: kafkaUser, key: 'password' });
+        expect(env.get('KAFKA_TLS')).toBe(String(CLIENT_LISTENER.tls));
+
+        // The CA file is the cluster CA's certificate, mounted from Strimzi's Secret.
+        const caFile = env.get('KAFKA_TLS_CA_FILE')!;
+        const mount = container.volumeMounts.find((m: any) => caFile.startsWith(`${m.mountPath}/`));
+        const volume = deployment.spec.template.spec.volumes.find((v: any) => v.name === mount.name);
+        expect(volume.secret.secretName).toBe(CLUSTER_CA_SECRET);
+        expect(volume.secret.items).toEqual([
+          { key: 'ca.crt', path: caFile.slice(mount.mountPath.length + 1) },
+        ]);
+        expect(mount.readOnly).toBe(true);
+
+        const settings = loadConfig(SERVICES[service].env, Object.fromEntries(env));
+        expect(settings).toMatchObject({
+          KAFKA_SASL_PASSWORD: `scram-password-of-${kafkaUser}`,
+          KAFKA_TLS: true,
+        });
+      },
+    );
+
+    it('has KEDA read the lag as its own user, the way the services connect', () => {
+      const triggers = all('ScaledObject').flatMap((scaler) =>
+        scaler.spec.triggers.filter((trigger: any) => trigger.type === 'kafka'),
+      );
+      expect(triggers.length).toBeGreaterThan(0);
+      for (const trigger of triggers) {
+        expect(trigger.metadata).toMatchObject({
+          // KEDA's name of the listener's mechanism.
+          sasl: { 'scram-sha-512': 'scram_sha512' }[CLIENT_LISTENER.mechanism],
+          tls: CLIENT_LISTENER.tls ? 'enable' : 'disable',
+        });
+        expect(trigger.authenticationRef).toEqual({ name: KEDA_AUTHENTICATION });
+      }
+      const authentication = one('TriggerAuthentication', KEDA_AUTHENTICATION)!.spec;
+      const parameters = Object.fromEntries(
+        [...authentication.secretTargetRef, ...authentication.configMapTargetRef].map((ref: any) => [
+          ref.parameter,
+          ref,
+        ]),
+      );
+      expect(Object.keys(parameters).sort()).toEqual(['ca', 'password', 'username']);
+      const username = parameters.username;
+      expect(one('ConfigMap', username.name)!.data[username.key]).toBe(KEDA_USER);
+      expect(one('KafkaUser', KEDA_USER)).toBeDefined();
+      expect(parameters.password).toMatchObject({ name: KEDA_USER, key: 'password' });
+      expect(parameters.ca).toMatchObject({ name: CLUSTER_CA_SECRET, key: 'ca.crt' });
+      for (const { name, key } of [parameters.password, parameters.ca]) {
+        expect(operatorSecret(name)?.[key]).toEqual(expect.any(String));
+      }
+    });
+
     it('lets each service reach only DNS, Kafka, its database and the services it calls', () => {
       const services = all('Service');
       for (const deployment of deployments) {
@@ -226,7 +335,11 @@ describe('k8s/overlays', () => {
           if (to.namespaceSelector)
             return to.podSelector?.matchLabels['k8s-app'] === 'kube-dns' ? 'dns' : 'namespace';
           const match = to.podSelector.matchLabels;
-          if (match['strimzi.io/cluster'] === 'ioc-kafka') return 'kafka';
+          if (match['strimzi.io/cluster'] === 'ioc-kafka') {
+            // The client listener only.
+            expect(rule.ports).toEqual([{ port: CLIENT_LISTENER.port, protocol: 'TCP' }]);
+            return 'kafka';
+          }
           if (match['cnpg.io/cluster'] === 'ioc-pg') return 'postgres';
           const callee = one('Deployment', match['app.kubernetes.io/name'])!.spec.template.spec.containers[0];
           expect(rule.ports.map((p: any) => p.port)).toEqual([callee.ports[0].containerPort]);
