@@ -23,7 +23,12 @@ const shared = {
 
 module.exports = {
   projects: [
-    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,bench}/**/*.spec.ts'] },
+    {
+      ...shared,
+      displayName: 'unit',
+      // test/deploy: the image, compose file and k8s/ manifests, checked offline.
+      testMatch: ['<rootDir>/{apps,libs,bench}/**/*.spec.ts', '<rootDir>/test/deploy/**/*.spec.ts'],
+    },
     {
       ...shared,
       displayName: 'integration',

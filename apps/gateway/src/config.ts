@@ -1,5 +1,5 @@
 import { authEnv } from '@ioc/auth';
-import { commonEnv, configToken, envDuration, envInt, envUrl } from '@ioc/observability';
+import { commonEnv, configToken, envDuration, envInt, envUrl, kafkaEnvRules } from '@ioc/observability';
 import { cityDataEnv } from '@ioc/reference-data';
 
 const SECOND = 1_000;
@@ -12,6 +12,7 @@ const HOUR = 60 * MINUTE;
  */
 export const gatewayEnv = authEnv
   .safeExtend(commonEnv.shape)
+  .check(...kafkaEnvRules)
   .safeExtend(cityDataEnv.shape)
   .safeExtend({
     PORT: envInt({ min: 1, max: 65535 }).default(3000),

@@ -1,7 +1,7 @@
 import { authEnv } from '@ioc/auth';
 import { databaseEnv } from '@ioc/database';
 import { DETECTION_CLASSES, INCIDENT_SEVERITIES } from '@ioc/contracts';
-import { commonEnv, configToken, envDuration, envInt } from '@ioc/observability';
+import { commonEnv, configToken, envDuration, envInt, kafkaEnvRules } from '@ioc/observability';
 import { z } from 'zod';
 import { ingestEnv } from './ingest/ingest.config';
 
@@ -57,6 +57,7 @@ const ratio = z.coerce.number().gt(0).lt(1);
 /** The intake service's environment, parsed once in main.ts (docs/architecture.md, "Config"). */
 export const intakeEnv = authEnv
   .safeExtend(commonEnv.shape)
+  .check(...kafkaEnvRules)
   .safeExtend(databaseEnv('intake').shape)
   .safeExtend(ingestEnv.shape)
   .safeExtend({

@@ -1,6 +1,6 @@
 import { authEnv } from '@ioc/auth';
 import { databaseEnv } from '@ioc/database';
-import { commonEnv, configToken, envDuration, envInt } from '@ioc/observability';
+import { commonEnv, configToken, envDuration, envInt, kafkaEnvRules } from '@ioc/observability';
 
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
@@ -9,6 +9,7 @@ const DAY = 24 * 60 * MINUTE;
 /** The kpi service's environment, parsed once in main.ts (docs/architecture.md, "Config"). */
 export const kpiEnv = authEnv
   .safeExtend(commonEnv.shape)
+  .check(...kafkaEnvRules)
   .safeExtend(databaseEnv('kpi').shape)
   .safeExtend({
     PORT: envInt({ min: 1, max: 65535 }).default(3003),

@@ -1,6 +1,6 @@
 import { authEnv } from '@ioc/auth';
 import { databaseEnv } from '@ioc/database';
-import { commonEnv, configToken, envBool, envDuration, envInt } from '@ioc/observability';
+import { commonEnv, configToken, envBool, envDuration, envInt, kafkaEnvRules } from '@ioc/observability';
 import { z } from 'zod';
 
 const DAY = 86_400_000;
@@ -8,6 +8,7 @@ const DAY = 86_400_000;
 /** The reports service's environment, parsed once in main.ts (docs/architecture.md, "Config"). */
 export const reportsEnv = authEnv
   .safeExtend(commonEnv.shape)
+  .check(...kafkaEnvRules)
   .safeExtend(databaseEnv('reports').shape)
   .safeExtend({
     PORT: envInt({ min: 1, max: 65535 }).default(3001),

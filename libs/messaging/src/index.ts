@@ -1,4 +1,13 @@
-export { createKafka, type CreateKafkaOptions, type MessagingLogLevel } from './kafka/kafka.factory';
+export {
+  createKafka,
+  type CreateKafkaOptions,
+  type KafkaConnection,
+  type KafkaSasl,
+  type KafkaSecurity,
+  type MessagingLogLevel,
+} from './kafka/kafka.factory';
+export { kafkaConnection } from './kafka/kafka-connection';
+export { provisionTopicsEnv } from './cli/provision-topics.env';
 export { KafkaReadiness, type ConsumerHealthSource } from './kafka/kafka.readiness';
 export { KAFKA_CLIENT, KafkaModule, type KafkaModuleOptions } from './kafka/kafka.module';
 export { TopicNames } from './kafka/topic-names';

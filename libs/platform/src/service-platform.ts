@@ -1,6 +1,6 @@
 import { type AuthEnv, AuthModule, TypeOrmApiKeyRepository } from '@ioc/auth';
 import { DatabaseModule, type DatabaseEnv, type DatabaseModuleOptions } from '@ioc/database';
-import { KafkaModule, KafkaReadiness, MessagingModule } from '@ioc/messaging';
+import { kafkaConnection, KafkaModule, KafkaReadiness, MessagingModule } from '@ioc/messaging';
 import {
   type CommonEnv,
   type ConfigToken,
@@ -68,7 +68,7 @@ function observability<C extends CommonEnv>({ service, config, logDestination }:
 function kafka(service: string, config: CommonEnv): DynamicModule {
   return KafkaModule.forRoot({
     clientId: config.KAFKA_CLIENT_ID ?? service,
-    brokers: config.KAFKA_BROKERS,
+    ...kafkaConnection(config),
     topicSuffix: config.IOC_TOPIC_SUFFIX,
     isGlobal: true,
   });

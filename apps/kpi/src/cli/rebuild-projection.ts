@@ -1,6 +1,6 @@
 import { decodeKafkaMessage, topicName, validateEvent } from '@ioc/contracts';
 import { createDataSource, quotedSchema, runMigrations } from '@ioc/database';
-import { createKafka } from '@ioc/messaging';
+import { createKafka, type KafkaSecurity } from '@ioc/messaging';
 import type { DataSource } from 'typeorm';
 import { KpiCatalog } from '../catalog/kpi-catalog';
 import { applyToProjection } from '../computation/computation.service';
@@ -18,6 +18,8 @@ export interface RebuildOptions {
   live: DataSource;
   databaseUrl: string;
   brokers: string[];
+  /** SASL credentials and TLS to the brokers, as the service's settings give them; none when absent. */
+  security?: KafkaSecurity;
   topicSuffix?: string;
   settings: FoldSettings;
   log?: (line: string) => void;
@@ -48,7 +50,12 @@ export async function rebuildProjection(options: RebuildOptions): Promise<number
   const liveSchema = quotedSchema(options.live);
   const schemaName = rebuildSchemaOf(options.live.driver.schema ?? 'kpi');
   const fresh = createDataSource({ url: options.databaseUrl, schema: schemaName, migrations: kpiMigrations });
-  const kafka = createKafka({ clientId: 'kpi-rebuild', brokers: options.brokers, logLevel: 'nothing' });
+  const kafka = createKafka({
+    clientId: 'kpi-rebuild',
+    brokers: options.brokers,
+    ...options.security,
+    logLevel: 'nothing',
+  });
   const admin = kafka.admin();
   const topics = KPI_SOURCE_TOPICS.map((base) => topicName(base, options.topicSuffix));
   const liveGroup = options.topicSuffix

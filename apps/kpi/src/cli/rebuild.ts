@@ -1,4 +1,5 @@
 import { databaseCommand } from '@ioc/database';
+import { kafkaConnection } from '@ioc/messaging';
 import { loadConfig } from '@ioc/observability';
 import { kpiEnv } from '../config';
 import { kpiMigrations } from '../migrations';
@@ -11,10 +12,12 @@ void databaseCommand({
   migrations: kpiMigrations,
   task: async (live) => {
     const config = loadConfig(kpiEnv);
+    const { brokers, ...security } = kafkaConnection(config);
     const applied = await rebuildProjection({
       live,
       databaseUrl: config.DATABASE_URL,
-      brokers: config.KAFKA_BROKERS,
+      brokers,
+      security,
       topicSuffix: config.IOC_TOPIC_SUFFIX,
       settings: { timeZone: config.CITY_TIMEZONE, graceMs: config.KPI_GRACE_PERIOD },
     });

@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createKafka, EventProducer, TopicNames } from '@ioc/messaging';
+import { createKafka, EventProducer, kafkaConnection, TopicNames } from '@ioc/messaging';
 import { loadConfig } from '@ioc/observability';
 import { simulatorEnv } from '../config';
 import { writeFleetCity } from '../fleet/write-fleet';
@@ -93,7 +93,7 @@ async function main(): Promise<number> {
     });
   }
 
-  const kafka = createKafka({ clientId: 'simulator', brokers: config.KAFKA_BROKERS, logLevel: 'nothing' });
+  const kafka = createKafka({ clientId: 'simulator', ...kafkaConnection(config), logLevel: 'nothing' });
   const producer = EventProducer.create(kafka);
   const simulation = await createSimulation(config, {
     producer,

@@ -1,46 +1,17 @@
 /**
- * Creates the missing topics of the catalog. Run by `npm start` (compiled) or `npx tsx` with:
- * KAFKA_BROKERS (comma-separated host:port, required), IOC_TOPIC_SUFFIX (optional),
- * KAFKA_REPLICATION_FACTOR (optional, default 1).
+ * Creates the missing topics of the catalog. Run by `npm start` (compiled) or `npx tsx` with the settings of
+ * provision-topics.env.ts: KAFKA_BROKERS (comma-separated host:port, required), the services' KAFKA_SASL_* and
+ * KAFKA_TLS* (optional), IOC_TOPIC_SUFFIX (optional), KAFKA_REPLICATION_FACTOR (optional, default 1).
  */
-import { Topics, topicName } from '@ioc/contracts';
-import { z } from 'zod';
+import { ConfigError, loadConfig } from '@ioc/observability';
 import { createKafka } from '../kafka/kafka.factory';
+import { kafkaConnection } from '../kafka/kafka-connection';
 import { provisionTopics } from '../topics/provision-topics';
-
-const Env = z.object({
-  KAFKA_BROKERS: z
-    .string()
-    .trim()
-    .min(1)
-    .transform((value) => value.split(',').map((broker) => broker.trim()))
-    .pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port'))),
-  IOC_TOPIC_SUFFIX: z
-    .string()
-    .optional()
-    .refine((suffix) => isValidSuffix(suffix), 'letters, digits, ".", "_" and "-" only, at most 100'),
-  KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(10).default(1),
-});
-
-// The rule lives with the topic names in the contracts; ask it rather than repeat it.
-function isValidSuffix(suffix: string | undefined): boolean {
-  try {
-    topicName(Topics.dlq, suffix);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { provisionTopicsEnv } from './provision-topics.env';
 
 async function main(): Promise<void> {
-  const parsed = Env.safeParse(process.env);
-  if (!parsed.success) {
-    // A bad value stops the run with a message that names it.
-    for (const issue of parsed.error.issues) console.error(`${issue.path.join('.')}: ${issue.message}`);
-    process.exit(2);
-  }
-  const env = parsed.data;
-  const admin = createKafka({ clientId: 'ioc-provision-topics', brokers: env.KAFKA_BROKERS }).admin();
+  const env = loadConfig(provisionTopicsEnv);
+  const admin = createKafka({ clientId: 'ioc-provision-topics', ...kafkaConnection(env) }).admin();
   await admin.connect();
   try {
     const report = await provisionTopics(admin, {
@@ -57,6 +28,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  // A bad value stops the run with a message that names it, never the value.
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(2);
+  }
   console.error(error instanceof Error ? `${error.name}: ${error.message}` : error);
   process.exit(1);
 });

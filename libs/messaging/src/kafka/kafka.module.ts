@@ -11,12 +11,15 @@ import type { MessagingLogger } from '../logger';
 import { nestMessagingLogger } from '../nest-logger';
 import { LiveReaderFactory } from '../live/live-reader';
 import { EventProducer } from '../producer/event.producer';
-import { createKafka, type MessagingLogLevel } from './kafka.factory';
+import { createKafka, type KafkaSecurity, type MessagingLogLevel } from './kafka.factory';
 import { KafkaReadiness } from './kafka.readiness';
 import { TopicNames } from './topic-names';
 
-/** Options of {@link KafkaModule}: how to reach the brokers, and how this environment names topics. */
-export interface KafkaModuleOptions {
+/**
+ * Options of {@link KafkaModule}: how to reach the brokers (their SASL credentials and TLS too, e.g. from
+ * `kafkaConnection(config)`), and how this environment names topics.
+ */
+export interface KafkaModuleOptions extends KafkaSecurity {
   clientId: string;
   brokers: string[];
   /** Appended to topic names and consumer group ids to isolate an environment or a test run. */

@@ -29,6 +29,7 @@ describe(loadConfig.name, () => {
       LOG_LEVEL: 'info',
       PORT: 3000,
       KAFKA_BROKERS: ['kafka-0:9092', 'kafka-1:9092'],
+      KAFKA_TLS: false,
       CITY_TIMEZONE: 'Asia/Ho_Chi_Minh',
     });
   });
