@@ -32,18 +32,22 @@ import { decodeCursor } from '../../apps/gateway/src/live/cursor';
 import { rebuildProjection, rebuildSchemaOf } from '../../apps/kpi/src/cli/rebuild-projection';
 import { INBOUND, type Poison, rawCopy, withNul } from './support/inbound';
 import { compareProjections, type ProjectionDiff } from './support/kpi-projection';
+import { infra, outage, type OutageFindings } from './support/outage';
 import { readSentLog } from './support/sent-log';
 import { FaultTable } from './support/table';
 import { WallClient } from './support/wall-client';
 import { WorldState } from './support/world-state';
 
 // The fault suite (docs/architecture.md, "Faults"): every service started as a real process by `npm start`'s own
-// script, the simulator driving load through the public interfaces at a high speed, and meanwhile each service
-// SIGKILLed once (the supervisor of start.mjs starts it again), poison on every inbound topic and hostile HTTP on
-// every service. Then the simulator ends, the system settles (every consumer group's lag 0, every outbox empty)
-// and what the simulator was told was accepted (its SIMULATOR_SENT_LOG) is reconciled with the services' state,
-// the DLQ with the poison injected. A table of what was injected and found is printed; any mismatch fails.
-// Logs: .run/faults/<suffix>/ (start.log, one JSON log per service, sent.jsonl). Helpers: test/faults/support/.
+// script on a Kafka broker and a Postgres of the suite's own (test/faults/infra.mjs), the simulator driving load
+// through the public interfaces at a high speed, and meanwhile each service SIGKILLed once (the supervisor of
+// start.mjs starts it again), the broker SIGKILLed and started again, Postgres crashed and started again, poison on
+// every inbound topic and hostile HTTP on every service. Then the simulator ends, the system settles (every consumer
+// group's lag 0, every outbox empty) and what the simulator was told was accepted (its SIMULATOR_SENT_LOG) is
+// reconciled with the services' state, the DLQ with the poison injected. A table of what was injected and found is
+// printed; any mismatch fails. Logs: .run/faults/<suffix>/ (start.log, one JSON log per service, sent.jsonl), the
+// broker's and Postgres's in .run/faults/<run id>-infra/. Helpers: test/faults/support/.
+
 const ROOT = path.resolve(__dirname, '../..');
 const CITY_DATA_DIR = path.join(ROOT, 'data', 'cities', 'hai-phong');
 /** Simulated seconds per real second: 4 simulated hours a minute. */
@@ -53,8 +57,10 @@ const DURATION = '10h';
 const LE_CHAN = { lat: 20.842, lon: 106.66 };
 const HOSTILE_RUNS_PER_SERVICE = 30;
 const SETTLE = { timeoutMs: 240_000, intervalMs: 1_000 };
-/** Wall clients connected through the gateway's SIGKILL, each resuming from its last cursor. */
+/** Wall clients connected through the broker's restart and the gateway's SIGKILL, each resuming from its last cursor. */
 const WALL_CLIENTS = 2;
+/** How long the broker and Postgres stay down before they are started again. */
+const DOWN_MS = 5_000;
 
 const world = new ServiceWorld();
 const state = new WorldState(world);
@@ -125,18 +131,41 @@ const acceptedOf = (type: string) =>
     .filter((event) => event.type === type);
 
 describe('under simulator load', () => {
-  it('each service, SIGKILLed once, is started again by the supervisor and answers ready', async () => {
-    // Load first: the kills must land on services that are busy.
+  beforeAll(async () => {
+    // Load first: the faults must land on services that are busy.
     await waitFor(() => acceptedOf(EventTypes.cameraHeartbeat).length > 0, {
       timeoutMs: 60_000,
       what: 'the simulator to be acknowledged a heartbeat',
     });
-    // Wall clients, on the gateway through its SIGKILL: each resumes from its cursor once it is back.
+    // Wall clients, through the broker's restart and the gateway's SIGKILL: each resumes from its cursor.
     for (let i = 0; i < WALL_CLIENTS; i++) {
       const wall = new WallClient(processes().url('gateway'), operator, () => state.liveEnds());
       walls.push(wall);
       expect(await wall.connect()).toEqual({ ok: true, start: 'snapshot' });
     }
+  }, 120_000);
+
+  it('the Kafka broker, SIGKILLed and started again on its data, is ridden out: every service ready again', async () => {
+    expect((await simulation()).running).toBe(true);
+    const found = await outage(processes(), {
+      stop: () => infra('kill-kafka'),
+      start: () => infra('start-kafka'),
+      downMs: DOWN_MS,
+    });
+    expectNoUnhandled5xx(reportOutage('Kafka broker SIGKILL', found));
+  });
+
+  it('Postgres, crashed (immediate shutdown) and started again, is ridden out: every service ready again', async () => {
+    expect((await simulation()).running).toBe(true);
+    const found = await outage(processes(), {
+      stop: () => infra('crash-postgres'),
+      start: () => infra('start-postgres'),
+      downMs: DOWN_MS,
+    });
+    expectNoUnhandled5xx(reportOutage('Postgres crash', found));
+  });
+
+  it('each service, SIGKILLed once, is started again by the supervisor and answers ready', async () => {
     // The simulator first: started again, it plays its whole duration, under which the others are killed.
     for (const name of ['simulator', ...SERVICE_NAMES.filter((n) => n !== 'simulator')] as ServiceName[]) {
       const before = processes().pidOf(name);
@@ -348,7 +377,7 @@ describe('once the simulator has ended and the system settled', () => {
     expect(lags.size).toBeGreaterThanOrEqual(5);
   });
 
-  it('wall clients that resumed after the gateway SIGKILL missed nothing and saw nothing twice', async () => {
+  it('wall clients, through the broker restart and the gateway SIGKILL, missed nothing and saw nothing twice', async () => {
     // The streams every change of which an operator is pushed; traffic changes may be dropped for a busy
     // client and KPI values coalesced per key (docs/architecture.md, "Live gateway"): of those, the latest.
     const exact: LiveStream[] = ['reports', 'incidents', 'cameras'];
@@ -375,7 +404,17 @@ describe('once the simulator has ended and the system settled', () => {
             partition: record.partition,
             offset: Number(record.offset),
           });
-    const place = new Map(onTopics.map((r) => [`${r.stream}:${r.id}`, r]));
+    // An event may be on the topics twice: an outbox relay that died, or failed with the broker gone, after the
+    // broker took its batch publishes it again (at least once; consumers skip the id). A client gets each record.
+    const keyOf = (r: { stream: LiveStream; id: string }) => `${r.stream}:${r.id}`;
+    const republished = new Set(onTopics.map(keyOf).filter((key, i, keys) => keys.indexOf(key) !== i));
+    row('live topics: events on more than one record', '-', republished.size, true);
+    const byStream = LIVE_STREAMS.map(
+      (stream) => [stream, [...republished].filter((k) => k.startsWith(`${stream}:`))] as const,
+    );
+    table.note(
+      `live topics, events on more than one record: ${byStream.map(([stream, ks]) => `${stream} ${ks.length}`).join(', ')}`,
+    );
     /** Whether a record lies from position `a` (inclusive) to `b` (exclusive). */
     const within =
       (a: number[][], b: number[][]) => (r: { stream: LiveStream; partition: number; offset: number }) => {
@@ -387,10 +426,17 @@ describe('once the simulator has ended and the system settled', () => {
       const name = `wall client ${n + 1}`;
       if (wall.from === undefined || wall.cursor === undefined) throw new Error(`${name} holds nothing`);
       const inRange = onTopics.filter(within(decodeCursor(wall.from), decodeCursor(wall.cursor)));
-      const keys = wall.received.map((r) => `${r.stream}:${r.id}`);
+      const keys = wall.received.map(keyOf);
       const got = new Set(keys);
-      const twice = keys.length - got.size;
-      const ranged = new Set(inRange.map((r) => `${r.stream}:${r.id}`));
+      // Each key's records within the range, in the order read.
+      const ranged = new Map<string, typeof inRange>();
+      for (const r of inRange) ranged.set(keyOf(r), [...(ranged.get(keyOf(r)) ?? []), r]);
+      const counts = new Map<string, number>();
+      for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
+      const twice = [...counts].reduce(
+        (sum, [key, n]) => sum + Math.max(0, n - (ranged.get(key)?.length ?? n)),
+        0,
+      );
       const unknown = keys.filter((key) => !ranged.has(key)).length;
       const expected = inRange.filter((r) => exact.includes(r.stream));
       const missing = expected.filter((r) => !got.has(`${r.stream}:${r.id}`));
@@ -398,11 +444,15 @@ describe('once the simulator has ended and the system settled', () => {
       const latest = new Map<string, (typeof inRange)[number]>();
       for (const r of inRange.filter((x) => x.stream === 'kpi')) latest.set(r.subject, r);
       const kpiMissing = [...latest.values()].filter((r) => !got.has(`kpi:${r.id}`));
-      // Per partition, in offset order, across the restart.
+      // Per partition, in offset order, across the restarts: the n-th time a key came is its n-th record.
       const last = new Map<string, number>();
+      const seen = new Map<string, number>();
       let outOfOrder = 0;
       for (const key of keys) {
-        const r = place.get(key);
+        const nth = seen.get(key) ?? 0;
+        seen.set(key, nth + 1);
+        const records = ranged.get(key);
+        const r = records?.[Math.min(nth, records.length - 1)];
         if (r === undefined) continue;
         const at = `${r.stream}:${r.partition}`;
         if ((last.get(at) ?? -1) >= r.offset) outOfOrder++;
@@ -614,3 +664,44 @@ describe('once the simulator has ended and the system settled', () => {
     expect(others).toHaveLength(0);
   });
 });
+
+/**
+ * The rows of an outage: how long the server and the services were down, who was restarted, what the services
+ * answered 5xx and logged meanwhile (those lines go under the table).
+ */
+function reportOutage(what: string, found: OutageFindings): OutageFindings {
+  const listed = (entries: [string, number][]) =>
+    entries.length === 0 ? 'none' : entries.map(([key, n]) => `${key} ×${n}`).join(', ');
+  row(`${what}: down → answering again`, `${DOWN_MS / 1000} s down`, `${found.downSeconds} s`, true);
+  row(`${what}: every service ready again`, 'yes', `${found.recoveredSeconds} s`, true);
+  row(
+    `${what}: not ready (s)`,
+    '-',
+    Object.entries(found.notReady)
+      .map(([name, s]) => `${name} ${s}`)
+      .join(', ') || 'none',
+    true,
+  );
+  row(`${what}: restarted by the supervisor`, '-', found.restarted.join(', ') || 'none', true);
+  const unhandled = Object.entries(found.serverErrors).filter(([key]) => !key.endsWith(' 503'));
+  const unavailable = Object.entries(found.serverErrors).filter(([key]) => key.endsWith(' 503'));
+  row(
+    `${what}: 5xx answers other than 503`,
+    0,
+    unhandled.reduce((sum, [, n]) => sum + n, 0),
+  );
+  row(
+    `${what}: 503 answers`,
+    '-',
+    unavailable.reduce((sum, [, n]) => sum + n, 0),
+    true,
+  );
+  table.note(`${what}, 5xx answers: ${listed(Object.entries(found.serverErrors))}`);
+  table.note(`${what}, logged: ${listed(Object.entries(found.logged).sort(([, a], [, b]) => b - a))}`);
+  return found;
+}
+
+/** A dependency's outage may be answered 503 (unavailable, retry later), never with an unhandled error. */
+function expectNoUnhandled5xx(found: OutageFindings): void {
+  expect(Object.keys(found.serverErrors).filter((key) => !key.endsWith(' 503'))).toEqual([]);
+}

@@ -9,10 +9,16 @@ export interface FaultRow {
 /** The table of what the fault suite injected and found, printed at its end whatever failed. */
 export class FaultTable {
   private readonly rows: FaultRow[] = [];
+  private readonly notes: string[] = [];
 
   /** Adds a line; it is fine when `injected` equals `found`, unless `ok` says otherwise. */
   row(what: string, injected: string | number, found: string | number, ok = injected === found): void {
     this.rows.push({ what, injected, found, ok });
+  }
+
+  /** A line printed under the table: what was seen, beyond what the rows compare. */
+  note(text: string): void {
+    this.notes.push(text);
   }
 
   print(): void {
@@ -23,6 +29,8 @@ export class FaultTable {
       line(['fault suite', 'injected/sent', 'found', 'ok']),
       line(['-'.repeat(52), '-'.repeat(16), '-'.repeat(16), '--']),
       ...this.rows.map((r) => line([r.what, String(r.injected), String(r.found), r.ok ? 'ok' : 'MISMATCH'])),
+      '',
+      ...this.notes,
       '',
     ].join('\n');
     process.stdout.write(`${text}\n`);
