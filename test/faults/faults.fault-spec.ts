@@ -153,7 +153,7 @@ describe('under simulator load', () => {
       downMs: DOWN_MS,
     });
     expectNoUnhandled5xx(reportOutage('Kafka broker SIGKILL', found));
-  });
+  }, 300_000);
 
   it('Postgres, crashed (immediate shutdown) and started again, is ridden out: every service ready again', async () => {
     expect((await simulation()).running).toBe(true);
@@ -163,8 +163,9 @@ describe('under simulator load', () => {
       downMs: DOWN_MS,
     });
     expectNoUnhandled5xx(reportOutage('Postgres crash', found));
-  });
+  }, 300_000);
 
+  // Five restarts, each awaited until ready: about 110 s on a busy 2-core machine.
   it('each service, SIGKILLed once, is started again by the supervisor and answers ready', async () => {
     // The simulator first: started again, it plays its whole duration, under which the others are killed.
     for (const name of ['simulator', ...SERVICE_NAMES.filter((n) => n !== 'simulator')] as ServiceName[]) {
@@ -185,7 +186,7 @@ describe('under simulator load', () => {
       );
       expect(after).not.toBe(before);
     }
-  });
+  }, 300_000);
 
   it('poison on every inbound topic and duplicate event ids', async () => {
     const send = async (
