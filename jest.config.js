@@ -1,6 +1,7 @@
 // Three Jest projects: fast unit specs beside the code, integration specs that talk to the real Kafka and
-// Postgres started (or found) by test/global-setup.mjs, and the fault suite (`npm run test:faults`), which
-// `npm test` leaves out (scripts/test.mjs selects the first two unless told otherwise).
+// Postgres started (or found) by test/global-setup.mjs, and the fault suite (`npm run test:faults`) on a broker
+// and a Postgres of its own (test/faults/global-setup.mjs), which `npm test` leaves out (scripts/test.mjs selects
+// the first two unless told otherwise).
 const fs = require('node:fs');
 const readJson = (file) => JSON.parse(fs.readFileSync(`${__dirname}/${file}`, 'utf8'));
 const swc = readJson('.swcrc');
@@ -42,8 +43,9 @@ module.exports = {
       ...shared,
       displayName: 'faults',
       testMatch: ['<rootDir>/test/faults/**/*.fault-spec.ts'],
-      globalSetup: '<rootDir>/test/global-setup.mjs',
-      globalTeardown: '<rootDir>/test/global-teardown.mjs',
+      // A broker and a Postgres of its own, which it kills and starts again under load.
+      globalSetup: '<rootDir>/test/faults/global-setup.mjs',
+      globalTeardown: '<rootDir>/test/faults/global-teardown.mjs',
       setupFilesAfterEnv: ['<rootDir>/test/integration-timeout.ts'],
     },
   ],

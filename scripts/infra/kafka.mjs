@@ -95,6 +95,17 @@ export async function ensureKafka({
 } = {}) {
   const found = await findKafka({ port });
   if (found) return { brokers: found, started: false, pid: undefined, stop: async () => undefined };
+  return startKafka({ dataDir, port, controllerPort, logFile, detached });
+}
+
+/**
+ * Starts a broker of our own on `port` with its data in `dataDir`, whatever else answers elsewhere (the fault
+ * suite owns the broker it restarts); a second start on the same data dir finds the topics, offsets and
+ * transactional state of the first. Throws when the port is taken or the data dir's broker still runs.
+ * `stop()` is SIGTERM, then SIGKILL after 30 s.
+ */
+export async function startKafka({ dataDir, port, controllerPort, logFile, detached = false }) {
+  if (await isPortOpen(port)) throw new Error(`127.0.0.1:${port} is taken: the broker cannot listen there`);
   if (await isPortOpen(controllerPort)) {
     throw new Error(`controller port 127.0.0.1:${controllerPort} is taken: set IOC_KAFKA_CONTROLLER_PORT`);
   }

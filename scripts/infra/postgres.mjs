@@ -86,6 +86,15 @@ export async function ensurePostgres({
   const found = await findPostgres({ port, probeUrl });
   if (found) return notStarted(found);
 
+  return startPostgres({ dataDir, port, logFile });
+}
+
+/**
+ * Starts a server of our own from /usr/lib/postgresql/<version>/bin on `port` with its data in `dataDir`
+ * (initialized on first use), whatever else answers elsewhere: the fault suite owns the server it crashes and
+ * starts again. `stop()` is a fast shutdown.
+ */
+export async function startPostgres({ dataDir, port, logFile }) {
   const binDir = findDebianBinaries();
   const server = { binDir, dataDir };
   await startServer({ ...server, port, logFile });
@@ -99,10 +108,14 @@ export async function ensurePostgres({
   };
 }
 
-/** Stops a server started by {@link ensurePostgres} (also from another process, e.g. `infra down`). */
-export async function stopPostgres({ binDir, dataDir }) {
+/**
+ * Stops a server started by {@link ensurePostgres} (also from another process, e.g. `infra down`). `mode` is
+ * pg_ctl's: `fast` (the default) ends the sessions and checkpoints; `immediate` ends every process at once,
+ * a crash after which the next start recovers from the WAL.
+ */
+export async function stopPostgres({ binDir, dataDir }, { mode = 'fast' } = {}) {
   if (!existsSync(path.join(dataDir, 'postmaster.pid'))) return false;
-  await run(...asOwner(path.join(binDir, 'pg_ctl'), ['stop', '-D', dataDir, '-m', 'fast', '-w', '-t', '60']));
+  await run(...asOwner(path.join(binDir, 'pg_ctl'), ['stop', '-D', dataDir, '-m', mode, '-w', '-t', '60']));
   return true;
 }
 
@@ -136,7 +149,8 @@ async function startServer({ binDir, dataDir, port, logFile }) {
   });
 }
 
-function findDebianBinaries() {
+/** The bin directory of the newest PostgreSQL server Debian installed; throws saying what to install. */
+export function findDebianBinaries() {
   const versions = existsSync(DEBIAN_ROOT)
     ? readdirSync(DEBIAN_ROOT)
         .filter((version) => existsSync(path.join(DEBIAN_ROOT, version, 'bin', 'pg_ctl')))

@@ -1,16 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   EventTypes,
-  LIVE_NAMESPACE,
   LIVE_STREAM_TOPICS,
   LIVE_STREAMS,
-  type LiveClientEvents,
-  LiveEvents,
-  type LiveServerEvents,
   type LiveStream,
-  type LiveSubscribeAck,
   type TopicName,
   Topics,
 } from '@ioc/contracts';
@@ -29,23 +23,31 @@ import {
   ServiceWorld,
   type TopicRecord,
   waitFor,
-  withAdmin,
 } from '@ioc/testing';
 import fc from 'fast-check';
 import { CompressionTypes, type Producer } from 'kafkajs';
-import { Client, escapeIdentifier } from 'pg';
-import { io, type Socket } from 'socket.io-client';
+import { escapeIdentifier } from 'pg';
 import { DataSource } from 'typeorm';
 import { decodeCursor } from '../../apps/gateway/src/live/cursor';
 import { rebuildProjection, rebuildSchemaOf } from '../../apps/kpi/src/cli/rebuild-projection';
+import { INBOUND, type Poison, rawCopy, withNul } from './support/inbound';
+import { compareProjections, type ProjectionDiff } from './support/kpi-projection';
+import { infra, outage, type OutageFindings } from './support/outage';
+import { readSentLog } from './support/sent-log';
+import { FaultTable } from './support/table';
+import { WallClient } from './support/wall-client';
+import { WorldState } from './support/world-state';
 
 // The fault suite (docs/architecture.md, "Faults"): every service started as a real process by `npm start`'s own
-// script, the simulator driving load through the public interfaces at a high speed, and meanwhile each service
-// SIGKILLed once (the supervisor of start.mjs starts it again), poison on every inbound topic and hostile HTTP on
-// every service. Then the simulator ends, the system settles (every consumer group's lag 0, every outbox empty)
-// and what the simulator was told was accepted (its SIMULATOR_SENT_LOG) is reconciled with the services' state,
-// the DLQ with the poison injected. A table of what was injected and found is printed; any mismatch fails.
-// Logs: .run/faults/<suffix>/ (start.log, one JSON log per service, sent.jsonl).
+// script on a Kafka broker and a Postgres of the suite's own (test/faults/infra.mjs), the simulator driving load
+// through the public interfaces at a high speed, and meanwhile each service SIGKILLed once (the supervisor of
+// start.mjs starts it again), the broker SIGKILLed and started again, Postgres crashed and started again, poison on
+// every inbound topic and hostile HTTP on every service. Then the simulator ends, the system settles (every consumer
+// group's lag 0, every outbox empty) and what the simulator was told was accepted (its SIMULATOR_SENT_LOG) is
+// reconciled with the services' state, the DLQ with the poison injected. A table of what was injected and found is
+// printed; any mismatch fails. Logs: .run/faults/<suffix>/ (start.log, one JSON log per service, sent.jsonl), the
+// broker's and Postgres's in .run/faults/<run id>-infra/. Helpers: test/faults/support/.
+
 const ROOT = path.resolve(__dirname, '../..');
 const CITY_DATA_DIR = path.join(ROOT, 'data', 'cities', 'hai-phong');
 /** Simulated seconds per real second: 4 simulated hours a minute. */
@@ -55,183 +57,15 @@ const DURATION = '10h';
 const LE_CHAN = { lat: 20.842, lon: 106.66 };
 const HOSTILE_RUNS_PER_SERVICE = 30;
 const SETTLE = { timeoutMs: 240_000, intervalMs: 1_000 };
-/** Wall clients connected through the gateway's SIGKILL, each resuming from its last cursor. */
+/** Wall clients connected through the broker's restart and the gateway's SIGKILL, each resuming from its last cursor. */
 const WALL_CLIENTS = 2;
-
-/** Who consumes each inbound topic, its consumer (group) name, and the schema that holds its inbox. */
-const INBOUND: Record<string, { topic: TopicName; consumer: string; service: ServiceName }> = {
-  [EventTypes.cameraDetection]: {
-    topic: Topics.cameraDetections,
-    consumer: 'intake.camera-detections',
-    service: 'intake',
-  },
-  [EventTypes.cameraHeartbeat]: {
-    topic: Topics.cameraHeartbeats,
-    consumer: 'intake.camera-heartbeats',
-    service: 'intake',
-  },
-  [EventTypes.trafficObservation]: {
-    topic: Topics.trafficObservations,
-    consumer: 'intake.traffic-observations',
-    service: 'intake',
-  },
-  [EventTypes.reportSubmission]: {
-    topic: Topics.reportsSubmissions,
-    consumer: 'reports.submissions',
-    service: 'reports',
-  },
-  [EventTypes.kpiObservation]: { topic: Topics.kpiObservations, consumer: 'kpi.sources', service: 'kpi' },
-};
-
-/** One line of the table printed at the end. */
-interface Row {
-  what: string;
-  injected: string | number;
-  found: string | number;
-  ok: boolean;
-}
-const table: Row[] = [];
-const row = (what: string, injected: string | number, found: string | number, ok = injected === found) =>
-  table.push({ what, injected, found, ok });
-
-function printTable(): void {
-  const widths = [52, 16, 16];
-  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 4)).join(' ');
-  const text = [
-    '',
-    line(['fault suite', 'injected/sent', 'found', 'ok']),
-    line(['-'.repeat(52), '-'.repeat(16), '-'.repeat(16), '--']),
-    ...table.map((r) => line([r.what, String(r.injected), String(r.found), r.ok ? 'ok' : 'MISMATCH'])),
-    '',
-  ].join('\n');
-  process.stdout.write(`${text}\n`);
-}
-
-/** The simulator's sent log, read back: each batch with its events and the outcome it was told. */
-interface SentBatch {
-  batch: string;
-  interface: string;
-  events: { id: string; type: string; subject: string }[];
-  outcome?: string;
-  reportId?: string;
-}
-function readSentLog(file: string): SentBatch[] {
-  const batches = new Map<string, SentBatch>();
-  if (!existsSync(file)) return [];
-  for (const text of readFileSync(file, 'utf8').split('\n')) {
-    if (text.trim() === '') continue;
-    // A line cut short by a SIGKILL mid-write is no send at all.
-    let line: {
-      batch: string;
-      interface: string;
-      phase: string;
-      events?: SentBatch['events'];
-      reportId?: string;
-    };
-    try {
-      line = JSON.parse(text) as typeof line;
-    } catch {
-      continue;
-    }
-    if (line.phase === 'sent') {
-      batches.set(line.batch, { batch: line.batch, interface: line.interface, events: line.events ?? [] });
-    } else {
-      const batch = batches.get(line.batch);
-      if (batch) {
-        batch.outcome = line.phase;
-        if (line.reportId !== undefined) batch.reportId = line.reportId;
-      }
-    }
-  }
-  return [...batches.values()];
-}
-
-/** A poison record injected on an inbound topic, and the DLQ reason it must come back with. */
-interface Poison {
-  key: string;
-  topic: TopicName;
-  kind: string;
-  reason: string;
-  consumer: string;
-}
-
-/** A change a wall client received: its stream and event id, on which connection. */
-interface Received {
-  stream: LiveStream;
-  id: string;
-  connection: number;
-}
-
-/**
- * A wall client of the live push (libs/contracts/src/live/live.contract.ts) that lives through gateway restarts:
- * each connection after the first subscribes with the cursor of the last message the one before received.
- * It keeps every change it was pushed, the cursor of its snapshot and of its last message.
- */
-class WallClient {
-  readonly received: Received[] = [];
-  readonly acks: LiveSubscribeAck[] = [];
-  readonly resyncs: string[] = [];
-  readonly errors: string[] = [];
-  snapshots = 0;
-  /** The cursor of the first snapshot: what the client holds from. */
-  from?: string;
-  cursor?: string;
-  /** Per connection after the first: the cursor it resumed from and the live topics' ends when it did. */
-  readonly resumes: { connection: number; from: string; ends: number[][] }[] = [];
-  private socket?: Socket<LiveServerEvents, LiveClientEvents>;
-  private connections = 0;
-  disconnected = false;
-
-  constructor(
-    private readonly url: string,
-    private readonly token: string,
-  ) {}
-
-  /** A new connection; it subscribes to every stream, from the last cursor when there is one. */
-  async connect(): Promise<LiveSubscribeAck> {
-    const connection = ++this.connections;
-    if (this.cursor !== undefined)
-      this.resumes.push({ connection, from: this.cursor, ends: await liveEnds() });
-    const socket = io(`${this.url}${LIVE_NAMESPACE}`, {
-      auth: { token: this.token },
-      transports: ['websocket'],
-      reconnection: false,
-      forceNew: true,
-    }) as Socket<LiveServerEvents, LiveClientEvents>;
-    socket.on(LiveEvents.snapshot, (message) => {
-      this.snapshots++;
-      this.from ??= message.cursor;
-      this.cursor = message.cursor;
-    });
-    socket.on(LiveEvents.events, (message) => {
-      for (const { stream, event } of message.changes)
-        this.received.push({ stream, id: event.id, connection });
-      this.cursor = message.cursor;
-    });
-    socket.on(LiveEvents.resync, ({ reason }) => this.resyncs.push(reason));
-    socket.on(LiveEvents.error, ({ code }) => this.errors.push(code));
-    socket.on('disconnect', () => {
-      if (this.socket === socket) this.disconnected = true;
-    });
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', resolve);
-      socket.once('connect_error', reject);
-    });
-    this.socket = socket;
-    this.disconnected = false;
-    const ack = await socket
-      .timeout(60_000)
-      .emitWithAck(LiveEvents.subscribe, this.cursor === undefined ? {} : { resumeFrom: this.cursor });
-    this.acks.push(ack);
-    return ack;
-  }
-
-  close(): void {
-    this.socket?.close();
-  }
-}
+/** How long the broker and Postgres stay down before they are started again. */
+const DOWN_MS = 5_000;
 
 const world = new ServiceWorld();
+const state = new WorldState(world);
+const table = new FaultTable();
+const row: FaultTable['row'] = (...args) => table.row(...args);
 const logDir = path.join(ROOT, '.run', 'faults', world.suffix);
 const sentLogFile = path.join(logDir, 'sent.jsonl');
 let services: ServiceProcesses | undefined;
@@ -271,7 +105,7 @@ beforeAll(async () => {
 }, 600_000);
 
 afterAll(async () => {
-  printTable();
+  table.print();
   for (const wall of walls) wall.close();
   await producer?.disconnect();
   try {
@@ -297,18 +131,42 @@ const acceptedOf = (type: string) =>
     .filter((event) => event.type === type);
 
 describe('under simulator load', () => {
-  it('each service, SIGKILLed once, is started again by the supervisor and answers ready', async () => {
-    // Load first: the kills must land on services that are busy.
+  beforeAll(async () => {
+    // Load first: the faults must land on services that are busy.
     await waitFor(() => acceptedOf(EventTypes.cameraHeartbeat).length > 0, {
       timeoutMs: 60_000,
       what: 'the simulator to be acknowledged a heartbeat',
     });
-    // Wall clients, on the gateway through its SIGKILL: each resumes from its cursor once it is back.
+    // Wall clients, through the broker's restart and the gateway's SIGKILL: each resumes from its cursor.
     for (let i = 0; i < WALL_CLIENTS; i++) {
-      const wall = new WallClient(processes().url('gateway'), operator);
+      const wall = new WallClient(processes().url('gateway'), operator, () => state.liveEnds());
       walls.push(wall);
       expect(await wall.connect()).toEqual({ ok: true, start: 'snapshot' });
     }
+  }, 120_000);
+
+  it('the Kafka broker, SIGKILLed and started again on its data, is ridden out: every service ready again', async () => {
+    expect((await simulation()).running).toBe(true);
+    const found = await outage(processes(), {
+      stop: () => infra('kill-kafka'),
+      start: () => infra('start-kafka'),
+      downMs: DOWN_MS,
+    });
+    expectNoUnhandled5xx(reportOutage('Kafka broker SIGKILL', found));
+  }, 300_000);
+
+  it('Postgres, crashed (immediate shutdown) and started again, is ridden out: every service ready again', async () => {
+    expect((await simulation()).running).toBe(true);
+    const found = await outage(processes(), {
+      stop: () => infra('crash-postgres'),
+      start: () => infra('start-postgres'),
+      downMs: DOWN_MS,
+    });
+    expectNoUnhandled5xx(reportOutage('Postgres crash', found));
+  }, 300_000);
+
+  // Five restarts, each awaited until ready: about 110 s on a busy 2-core machine.
+  it('each service, SIGKILLed once, is started again by the supervisor and answers ready', async () => {
     // The simulator first: started again, it plays its whole duration, under which the others are killed.
     for (const name of ['simulator', ...SERVICE_NAMES.filter((n) => n !== 'simulator')] as ServiceName[]) {
       const before = processes().pidOf(name);
@@ -328,7 +186,7 @@ describe('under simulator load', () => {
       );
       expect(after).not.toBe(before);
     }
-  });
+  }, 300_000);
 
   it('poison on every inbound topic and duplicate event ids', async () => {
     const send = async (
@@ -502,8 +360,8 @@ describe('once the simulator has ended and the system settled', () => {
     let settledBefore = false;
     await waitFor(
       async () => {
-        const lag = await totalLag();
-        const outbox = await outboxRows();
+        const lag = await state.totalLag();
+        const outbox = await state.outboxRows();
         const settled = lag === 0 && outbox === 0;
         const twice = settled && settledBefore;
         settledBefore = settled;
@@ -514,17 +372,17 @@ describe('once the simulator has ended and the system settled', () => {
   }, 700_000);
 
   it('every consumer group of this world is at the end of its topics: no partition stayed blocked', async () => {
-    const lags = await lagsByGroup();
+    const lags = await state.lagsByGroup();
     for (const [group, lag] of lags) row(`lag of ${group.replace(`.${world.suffix}`, '')}`, 0, lag);
     expect([...lags.values()].every((lag) => lag === 0)).toBe(true);
     expect(lags.size).toBeGreaterThanOrEqual(5);
   });
 
-  it('wall clients that resumed after the gateway SIGKILL missed nothing and saw nothing twice', async () => {
+  it('wall clients, through the broker restart and the gateway SIGKILL, missed nothing and saw nothing twice', async () => {
     // The streams every change of which an operator is pushed; traffic changes may be dropped for a busy
     // client and KPI values coalesced per key (docs/architecture.md, "Live gateway"): of those, the latest.
     const exact: LiveStream[] = ['reports', 'incidents', 'cameras'];
-    const ends = await liveEnds();
+    const ends = await state.liveEnds();
     const reached = (wall: WallClient) => {
       if (wall.cursor === undefined) return false;
       const at = decodeCursor(wall.cursor);
@@ -547,7 +405,17 @@ describe('once the simulator has ended and the system settled', () => {
             partition: record.partition,
             offset: Number(record.offset),
           });
-    const place = new Map(onTopics.map((r) => [`${r.stream}:${r.id}`, r]));
+    // An event may be on the topics twice: an outbox relay that died, or failed with the broker gone, after the
+    // broker took its batch publishes it again (at least once; consumers skip the id). A client gets each record.
+    const keyOf = (r: { stream: LiveStream; id: string }) => `${r.stream}:${r.id}`;
+    const republished = new Set(onTopics.map(keyOf).filter((key, i, keys) => keys.indexOf(key) !== i));
+    row('live topics: events on more than one record', '-', republished.size, true);
+    const byStream = LIVE_STREAMS.map(
+      (stream) => [stream, [...republished].filter((k) => k.startsWith(`${stream}:`))] as const,
+    );
+    table.note(
+      `live topics, events on more than one record: ${byStream.map(([stream, ks]) => `${stream} ${ks.length}`).join(', ')}`,
+    );
     /** Whether a record lies from position `a` (inclusive) to `b` (exclusive). */
     const within =
       (a: number[][], b: number[][]) => (r: { stream: LiveStream; partition: number; offset: number }) => {
@@ -559,10 +427,17 @@ describe('once the simulator has ended and the system settled', () => {
       const name = `wall client ${n + 1}`;
       if (wall.from === undefined || wall.cursor === undefined) throw new Error(`${name} holds nothing`);
       const inRange = onTopics.filter(within(decodeCursor(wall.from), decodeCursor(wall.cursor)));
-      const keys = wall.received.map((r) => `${r.stream}:${r.id}`);
+      const keys = wall.received.map(keyOf);
       const got = new Set(keys);
-      const twice = keys.length - got.size;
-      const ranged = new Set(inRange.map((r) => `${r.stream}:${r.id}`));
+      // Each key's records within the range, in the order read.
+      const ranged = new Map<string, typeof inRange>();
+      for (const r of inRange) ranged.set(keyOf(r), [...(ranged.get(keyOf(r)) ?? []), r]);
+      const counts = new Map<string, number>();
+      for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
+      const twice = [...counts].reduce(
+        (sum, [key, n]) => sum + Math.max(0, n - (ranged.get(key)?.length ?? n)),
+        0,
+      );
       const unknown = keys.filter((key) => !ranged.has(key)).length;
       const expected = inRange.filter((r) => exact.includes(r.stream));
       const missing = expected.filter((r) => !got.has(`${r.stream}:${r.id}`));
@@ -570,11 +445,15 @@ describe('once the simulator has ended and the system settled', () => {
       const latest = new Map<string, (typeof inRange)[number]>();
       for (const r of inRange.filter((x) => x.stream === 'kpi')) latest.set(r.subject, r);
       const kpiMissing = [...latest.values()].filter((r) => !got.has(`kpi:${r.id}`));
-      // Per partition, in offset order, across the restart.
+      // Per partition, in offset order, across the restarts: the n-th time a key came is its n-th record.
       const last = new Map<string, number>();
+      const seen = new Map<string, number>();
       let outOfOrder = 0;
       for (const key of keys) {
-        const r = place.get(key);
+        const nth = seen.get(key) ?? 0;
+        seen.set(key, nth + 1);
+        const records = ranged.get(key);
+        const r = records?.[Math.min(nth, records.length - 1)];
         if (r === undefined) continue;
         const at = `${r.stream}:${r.partition}`;
         if ((last.get(at) ?? -1) >= r.offset) outOfOrder++;
@@ -632,7 +511,7 @@ describe('once the simulator has ended and the system settled', () => {
       let diff: ProjectionDiff | undefined;
       let applied = 0;
       for (let attempt = 1; attempt <= 3 && (diff === undefined || diff.inbox > 0); attempt++) {
-        await waitFor(async () => (await lagsByGroup()).get(`kpi.sources.${world.suffix}`) === 0, {
+        await waitFor(async () => (await state.lagsByGroup()).get(`kpi.sources.${world.suffix}`) === 0, {
           ...SETTLE,
           what: 'the kpi consumer at the end of its topics',
         });
@@ -672,7 +551,7 @@ describe('once the simulator has ended and the system settled', () => {
         .filter((b) => b.outcome === 'accepted')
         .flatMap((b) => b.events)
         .filter((e) => e.type === type);
-      const inbox = await query<{ event_id: string; outcome: string }>(
+      const inbox = await state.query<{ event_id: string; outcome: string }>(
         service,
         (s) => `SELECT event_id, outcome FROM ${s}.inbox WHERE consumer = $1`,
         [consumer],
@@ -696,7 +575,7 @@ describe('once the simulator has ended and the system settled', () => {
       expect(applied.has(duplicate)).toBe(true);
 
       // The state, not only the inbox: each applied event counted once.
-      const counted = await stateCount(type, sent, applied);
+      const counted = await state.stateCount(type, sent, applied);
       if (counted !== undefined) {
         row(`${topic}: counted in state`, counted.expected, counted.found);
         if (counted.expected !== counted.found)
@@ -714,7 +593,7 @@ describe('once the simulator has ended and the system settled', () => {
       ...batches.filter((b) => b.outcome === 'accepted').map((b) => b.reportId as string),
       ...hostileReports,
     ];
-    const stored = await query<{ id: string }>(
+    const stored = await state.query<{ id: string }>(
       'reports',
       (s) =>
         `SELECT r.id FROM ${s}.reports r WHERE NOT EXISTS (SELECT 1 FROM ${s}.external_ids x WHERE x.report_id = r.id)`,
@@ -787,174 +666,43 @@ describe('once the simulator has ended and the system settled', () => {
   });
 });
 
-/** The record as it was, to publish again: the same key, value bytes and headers. */
-function rawCopy(record: TopicRecord): {
-  key: string | null;
-  value: Buffer | null;
-  headers: Record<string, string>;
-} {
-  return { key: record.key, value: record.value, headers: record.headers };
-}
-
-/** `data` with U+0000 inside its first text that is not a time: a value Postgres `text` cannot hold. */
-function withNul(data: Record<string, unknown>): Record<string, unknown> {
-  const field = Object.keys(data).find((name) => typeof data[name] === 'string' && !/At$/.test(name));
-  if (field === undefined) return { ...data, note: 'a\u0000b' };
-  return { ...data, [field]: `${data[field] as string}\u0000` };
-}
-
-/** What the state says of an inbound stream's applied events, where it counts them one by one. */
-async function stateCount(
-  type: string,
-  sent: readonly { id: string; subject: string }[],
-  applied: ReadonlySet<string>,
-): Promise<{ expected: number; found: number } | undefined> {
-  if (type === EventTypes.cameraDetection) {
-    const [{ n }] = await query<{ n: string }>(
-      'intake',
-      (s) => `SELECT COALESCE(SUM(total), 0) AS n FROM ${s}.detection_tallies`,
-    );
-    return { expected: applied.size, found: Number(n) };
-  }
-  if (type === EventTypes.trafficObservation) {
-    const [{ n }] = await query<{ n: string }>(
-      'intake',
-      (s) => `SELECT COALESCE(SUM(observations), 0) AS n FROM ${s}.road_segments`,
-    );
-    return { expected: applied.size, found: Number(n) };
-  }
-  if (type === EventTypes.reportSubmission) {
-    // A channel's submission is one report per (channel, external id): a re-sent one is registered once.
-    const subjects = new Set(sent.filter((e) => applied.has(e.id)).map((e) => e.subject));
-    const [{ n }] = await query<{ n: string }>(
-      'reports',
-      (s) => `SELECT COUNT(*) AS n FROM ${s}.external_ids`,
-    );
-    return { expected: subjects.size, found: Number(n) };
-  }
-  return undefined;
-}
-
-async function query<T>(
-  service: ServiceName,
-  sql: (schema: string) => string,
-  params: unknown[] = [],
-): Promise<T[]> {
-  const client = new Client({ connectionString: databaseUrl() });
-  await client.connect();
-  try {
-    return (await client.query(sql(escapeIdentifier(world.schemaOf(service))), params)).rows as T[];
-  } finally {
-    await client.end();
-  }
-}
-
-/** How the live KPI projection and a rebuild differ: rows on one side only or with other values. */
-interface ProjectionDiff {
-  /** Events applied by one and not the other. */
-  inbox: number;
-  liveApplied: number;
-  tables: Record<string, { rows: number; differ: number }>;
-}
-
 /**
- * Compares the KPI projection of schema `live` with the one of `rebuilt` (both quoted) in one snapshot of the
- * database. Sums of doubles folded in another order may differ in their last bits: compared to 1e-9, relative.
- * Which event id is `latest` among events of the same instant depends on their order, so it is left out, as the
- * kpi service's own rebuild spec does.
+ * The rows of an outage: how long the server and the services were down, who was restarted, what the services
+ * answered 5xx and logged meanwhile (those lines go under the table).
  */
-async function compareProjections(live: string, rebuilt: string): Promise<ProjectionDiff> {
-  const client = new Client({ connectionString: databaseUrl() });
-  await client.connect();
-  const count = async (sql: string) => Number((await client.query<{ n: string }>(sql)).rows[0].n);
-  /** Rows of `table` (columns `columns`) on one side only. */
-  const exceptBoth = (table: string, columns: string) =>
-    count(`SELECT COUNT(*) AS n FROM (
-      (SELECT ${columns} FROM ${live}.${table} EXCEPT ALL SELECT ${columns} FROM ${rebuilt}.${table})
-      UNION ALL
-      (SELECT ${columns} FROM ${rebuilt}.${table} EXCEPT ALL SELECT ${columns} FROM ${live}.${table})) d`);
-  const close = (column: string) =>
-    `((l.${column} IS NULL) <> (r.${column} IS NULL) OR ABS(l.${column} - r.${column}) > 1e-9 * GREATEST(1, ABS(l.${column}), ABS(r.${column})))`;
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const applied = (schema: string) =>
-      `SELECT event_id FROM ${schema}.inbox WHERE consumer = 'kpi.sources' AND outcome = 'applied'`;
-    const inbox = await count(`SELECT COUNT(*) AS n FROM (
-      (${applied(live)} EXCEPT ${applied(rebuilt)}) UNION ALL (${applied(rebuilt)} EXCEPT ${applied(live)})) d`);
-    const liveApplied = await count(`SELECT COUNT(*) AS n FROM (${applied(live)}) a`);
-    const rows = (table: string) => count(`SELECT COUNT(*) AS n FROM ${live}.${table}`);
-    const aggregates = await count(`SELECT COUNT(*) AS n FROM ${live}.aggregates l
-      FULL JOIN ${rebuilt}.aggregates r USING (kpi_code, dimension_kind, dimension_code, period, period_start)
-      WHERE l.kpi_code IS NULL OR r.kpi_code IS NULL OR l.period_end <> r.period_end OR l.n <> r.n
-        OR l.samples <> r.samples OR l.late <> r.late OR l.latest_at IS DISTINCT FROM r.latest_at
-        OR ${['num', 'den', 'total', 'latest_value'].map(close).join(' OR ')}`);
-    const tables = {
-      aggregates: { rows: await rows('aggregates'), differ: aggregates },
-      histogram_buckets: {
-        rows: await rows('histogram_buckets'),
-        differ: await exceptBoth('histogram_buckets', '*'),
-      },
-      entities: { rows: await rows('entities'), differ: await exceptBoth('entities', '*') },
-      gauge_entities: {
-        rows: await rows('gauge_entities'),
-        differ: await exceptBoth('gauge_entities', 'kpi_code, entity_id, at, counted, dimensions'),
-      },
-    };
-    return { inbox, liveApplied, tables };
-  } finally {
-    await client.query('ROLLBACK').catch(() => undefined);
-    await client.end();
-  }
+function reportOutage(what: string, found: OutageFindings): OutageFindings {
+  const listed = (entries: [string, number][]) =>
+    entries.length === 0 ? 'none' : entries.map(([key, n]) => `${key} ×${n}`).join(', ');
+  row(`${what}: down → answering again`, `${DOWN_MS / 1000} s down`, `${found.downSeconds} s`, true);
+  row(`${what}: every service ready again`, 'yes', `${found.recoveredSeconds} s`, true);
+  row(
+    `${what}: not ready (s)`,
+    '-',
+    Object.entries(found.notReady)
+      .map(([name, s]) => `${name} ${s}`)
+      .join(', ') || 'none',
+    true,
+  );
+  row(`${what}: restarted by the supervisor`, '-', found.restarted.join(', ') || 'none', true);
+  const unhandled = Object.entries(found.serverErrors).filter(([key]) => !key.endsWith(' 503'));
+  const unavailable = Object.entries(found.serverErrors).filter(([key]) => key.endsWith(' 503'));
+  row(
+    `${what}: 5xx answers other than 503`,
+    0,
+    unhandled.reduce((sum, [, n]) => sum + n, 0),
+  );
+  row(
+    `${what}: 503 answers`,
+    '-',
+    unavailable.reduce((sum, [, n]) => sum + n, 0),
+    true,
+  );
+  table.note(`${what}, 5xx answers: ${listed(Object.entries(found.serverErrors))}`);
+  table.note(`${what}, logged: ${listed(Object.entries(found.logged).sort(([, a], [, b]) => b - a))}`);
+  return found;
 }
 
-async function outboxRows(): Promise<number> {
-  let total = 0;
-  for (const service of ['reports', 'intake', 'kpi'] as const) {
-    const [{ n }] = await query<{ n: string }>(service, (s) => `SELECT COUNT(*) AS n FROM ${s}.outbox`);
-    total += Number(n);
-  }
-  return total;
-}
-
-/** Per live stream (in `LIVE_STREAMS` order), per partition of its topic: the end offset. */
-async function liveEnds(): Promise<number[][]> {
-  return withAdmin(async (admin) => {
-    const ends: number[][] = [];
-    for (const stream of LIVE_STREAMS) {
-      const offsets = await admin.fetchTopicOffsets(world.topic(LIVE_STREAM_TOPICS[stream]));
-      const byPartition: number[] = [];
-      for (const { partition, high } of offsets) byPartition[partition] = Number(high);
-      ends.push(byPartition);
-    }
-    return ends;
-  });
-}
-
-/** Per consumer group of this world: the sum over its partitions of (end offset − committed offset). */
-async function lagsByGroup(): Promise<Map<string, number>> {
-  return withAdmin(async (admin) => {
-    const groups = (await admin.listGroups()).groups
-      .map((group) => group.groupId)
-      .filter((groupId) => groupId.endsWith(`.${world.suffix}`));
-    const lags = new Map<string, number>();
-    for (const groupId of groups) {
-      let lag = 0;
-      for (const { topic, partitions } of await admin.fetchOffsets({ groupId })) {
-        const ends = new Map(
-          (await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)]),
-        );
-        for (const { partition, offset } of partitions) {
-          const end = ends.get(partition) ?? 0n;
-          const committed = offset === '-1' ? 0n : BigInt(offset);
-          lag += Number(end - committed);
-        }
-      }
-      lags.set(groupId, lag);
-    }
-    return lags;
-  });
-}
-
-async function totalLag(): Promise<number> {
-  return [...(await lagsByGroup()).values()].reduce((sum, lag) => sum + lag, 0);
+/** A dependency's outage may be answered 503 (unavailable, retry later), never with an unhandled error. */
+function expectNoUnhandled5xx(found: OutageFindings): void {
+  expect(Object.keys(found.serverErrors).filter((key) => !key.endsWith(' 503'))).toEqual([]);
 }

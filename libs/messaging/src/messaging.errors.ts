@@ -1,4 +1,4 @@
-import { IocError, type IocErrorKind } from '@ioc/observability';
+import { IocError, type IocErrorKind, isDependencyUnavailable } from '@ioc/observability';
 
 /** A messaging failure with a stable `code`, safe to log and to put in a DLQ header. */
 export class MessagingError extends Error {
@@ -80,21 +80,6 @@ const DETERMINISTIC_SQLSTATE_CLASSES: ReadonlyMap<string, string> = new Map([
   ['22', 'data_exception'],
   ['23', 'integrity_violation'],
 ]);
-// Socket-level failures (Node's system error codes) on the way to Postgres or Kafka.
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-]);
-// node-postgres (pg, pg-pool) raises its connection failures without a code.
-const PG_CONNECTION_MESSAGES =
-  /^(Connection terminated|Client has encountered a connection error|Client was closed and is not queryable|timeout exceeded when trying to connect)/i;
 const SQLSTATE = /^[0-9A-Z]{5}$/;
 
 /**
@@ -159,9 +144,8 @@ function isTransient(error: unknown): boolean {
     if (NOT_TRANSIENT_SQLSTATES.has(state)) return false;
     return TRANSIENT_SQLSTATES.has(state) || TRANSIENT_SQLSTATE_CLASSES.has(state.slice(0, 2));
   }
-  const { code } = error as { code?: unknown };
-  if (typeof code === 'string' && NETWORK_CODES.has(code)) return true;
-  return PG_CONNECTION_MESSAGES.test(error.message);
+  // A socket failure or a node-postgres connection error, on the way to Postgres or Kafka.
+  return isDependencyUnavailable(error);
 }
 
 /**

@@ -143,4 +143,48 @@ describe(LiveReaderFactory.name, () => {
     });
     expect(real(seen)).toHaveLength(published.length);
   });
+
+  it('goes on from where it was when its consumer joins its group again, handing nothing on twice', async () => {
+    const seen: LiveEvent[] = [];
+    const reader = instance().create({
+      name: 'live-test-rejoin',
+      topics: [Topics.cameraDetections],
+      fromBeginning: true,
+      onEvents: (events) => void seen.push(...events),
+    });
+    await reader.start();
+    const topic = topics[Topics.cameraDetections];
+    await waitFor(() => published.every((id) => seen.some((live) => live.event.id === id)), {
+      what: 'the topic read from its beginning',
+    });
+    const before = seen.length;
+
+    // Another member joins the reader's group and leaves: the group rebalances twice, and kafkajs makes the
+    // reader's consumer join again each time, as it does when the broker comes back (with nothing committed,
+    // from `fromBeginning` unless the reader says where it was).
+    const intruder = kafka.consumer({ groupId: reader.groupId });
+    await intruder.connect();
+    await intruder.subscribe({ topics: [topic], fromBeginning: true });
+    const intruderJoined = new Promise((resolve) => intruder.on(intruder.events.GROUP_JOIN, resolve));
+    await intruder.run({ autoCommit: false, eachBatch: async () => undefined });
+    await intruderJoined;
+    await intruder.disconnect();
+
+    const after = [1, 2, 3].map((n) => aDetection(`cam-live-after-${n}`, { seq: n }));
+    await producer.send({
+      topic,
+      messages: after.map((event, n) => ({ ...encodeKafkaMessage(event), partition: n % 3 })),
+    });
+    await waitFor(() => after.every((event) => seen.some((live) => live.event.id === event.id)), {
+      timeoutMs: 45_000,
+      what: 'the events published after the rejoin',
+    });
+    const ids = seen.map((live) => `${live.partition}:${live.offset}`);
+    expect(ids).toHaveLength(new Set(ids).size);
+    expect(seen).toHaveLength(before + after.length);
+    for (const partition of [0, 1, 2]) {
+      const offsets = seen.filter((live) => live.partition === partition).map((live) => Number(live.offset));
+      expect(offsets).toEqual([...offsets].sort((a, b) => a - b));
+    }
+  });
 });

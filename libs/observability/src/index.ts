@@ -22,6 +22,7 @@ export {
 } from './config/env';
 export { loadConfig } from './config/load-config';
 export { configToken, type ConfigToken, provideConfig } from './config/provide-config';
+export { isDependencyUnavailable } from './errors/dependency-failure';
 export { type ErrorBody, httpStatusOf, toErrorResponse } from './errors/error-response';
 export { HttpErrorRenderer } from './errors/http-error-renderer';
 export { IocExceptionFilter } from './errors/ioc-exception.filter';

@@ -58,6 +58,8 @@ const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
  */
 export class LiveReader {
   private consumer: Consumer | undefined;
+  /** Per `topic:partition`, the offset after the last record this reader handed on. */
+  private readonly positions = new Map<string, bigint>();
   private crashed: string | undefined;
   private stopped = false;
   private readonly metrics = messagingMetrics();
@@ -78,7 +80,7 @@ export class LiveReader {
   async start(): Promise<void> {
     const consumer = this.options.kafka.consumer({
       groupId: this.groupId,
-      // Nothing is committed, so a restart starts again from `fromBeginning`; the group is left at stop.
+      // Nothing is committed, so a new reader (a restarted service) starts at `fromBeginning`; the group is left at stop.
       allowAutoTopicCreation: false,
     });
     this.consumer = consumer;
@@ -91,6 +93,7 @@ export class LiveReader {
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (!payload.restart) this.crashed = describeError(payload.error);
     });
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => this.goOn(consumer, payload.memberAssignment));
     await consumer.connect();
     await consumer.subscribe({
       topics: [...this.options.topics],
@@ -100,8 +103,18 @@ export class LiveReader {
       autoCommit: false,
       eachBatchAutoResolve: true,
       eachBatch: async ({ batch }) => {
+        const position = `${batch.topic}:${batch.partition}`;
+        const next = this.positions.get(position);
+        // A batch fetched before the consumer joined again may still come after it went on: each record once.
+        const messages =
+          next === undefined
+            ? batch.messages
+            : batch.messages.filter((message) => BigInt(message.offset) >= next);
+        const last = messages[messages.length - 1];
+        if (last === undefined) return;
+        this.positions.set(position, BigInt(last.offset) + 1n);
         const events: LiveEvent[] = [];
-        for (const message of batch.messages) {
+        for (const message of messages) {
           const triaged = triageMessage(message, this.options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES);
           if (triaged.kind !== 'event') {
             this.metrics.liveSkipped.inc({
@@ -119,10 +132,9 @@ export class LiveReader {
             event: triaged.event,
           });
         }
-        const last = batch.messages[batch.messages.length - 1];
-        const end = last && { topic: batch.topic, partition: batch.partition, offset: last.offset };
+        const end = { topic: batch.topic, partition: batch.partition, offset: last.offset };
         if (events.length === 0) {
-          if (end) this.options.onBatchEnd?.(end);
+          this.options.onBatchEnd?.(end);
           return;
         }
         try {
@@ -140,10 +152,25 @@ export class LiveReader {
             'live events could not be handed on; dropped',
           );
         }
-        if (end) this.options.onBatchEnd?.(end);
+        this.options.onBatchEnd?.(end);
       },
     });
     await joined;
+  }
+
+  /**
+   * kafkajs makes the consumer join its group again after a rebalance or when the coordinator lost it, and starts
+   * a new one after a crash (the broker gone for longer than its retries): with nothing committed, each partition
+   * would start over at `fromBeginning`, handing on again all that was read, or skipping what came meanwhile. The
+   * reader goes on after the last record it handed on instead.
+   */
+  private goOn(consumer: Consumer, assignment: Readonly<Record<string, readonly number[]>>): void {
+    for (const [topic, partitions] of Object.entries(assignment)) {
+      for (const partition of partitions) {
+        const next = this.positions.get(`${topic}:${partition}`);
+        if (next !== undefined) consumer.seek({ topic, partition, offset: next.toString() });
+      }
+    }
   }
 
   /** Why the reader is not healthy (shaped like a ConsumerFactory's, for KafkaReadiness). */

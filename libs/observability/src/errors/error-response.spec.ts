@@ -88,6 +88,41 @@ describe(toErrorResponse.name, () => {
     });
   });
 
+  describe('a dependency that cannot be reached or is not serving (Postgres down or restarting)', () => {
+    const pgError = (code: string, message: string) =>
+      Object.assign(new Error(message), { code, severity: 'FATAL' });
+    const refused = Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), {
+      code: 'ECONNREFUSED',
+      errno: -111,
+      address: '10.0.0.5',
+      port: 5432,
+    });
+
+    it.each([
+      ['the connection refused', refused],
+      ['the server starting up', pgError('57P03', 'the database system is starting up')],
+      ['the server shut down', pgError('57P01', 'terminating connection due to immediate shutdown command')],
+      ['too many connections', pgError('53300', 'sorry, too many clients already')],
+      ['the connection lost', new Error('Connection terminated unexpectedly')],
+      ['a failed query wrapping it', Object.assign(new Error('query failed'), { driverError: refused })],
+      ['an error caused by it', new Error('could not save', { cause: refused })],
+    ])('answers %s with a 503 to retry, naming no host', (_case, thrown) => {
+      expect(toErrorResponse(thrown)).toEqual({
+        statusCode: 503,
+        code: 'SERVICE.UNAVAILABLE',
+        message: 'A dependency is unavailable; retry later',
+        headers: {},
+      });
+    });
+
+    it('still answers a failing statement with a bare 500', () => {
+      expect(toErrorResponse(pgError('42601', 'syntax error at or near "SELCT"'))).toMatchObject({
+        statusCode: 500,
+        code: 'INTERNAL',
+      });
+    });
+  });
+
   it('maps Nest HttpExceptions to HTTP.* codes', () => {
     expect(toErrorResponse(new NotFoundException('Cannot GET /nope'))).toMatchObject({
       statusCode: 404,

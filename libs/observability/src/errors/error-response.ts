@@ -1,5 +1,6 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
-import { IocError, type IocErrorDetails, type IocErrorKind } from './ioc-error';
+import { isDependencyUnavailable } from './dependency-failure';
+import { IocError, type IocErrorDetails, type IocErrorKind, ServiceUnavailableError } from './ioc-error';
 
 /** The body of every HTTP error answer (docs/architecture.md, "Observability"). */
 export interface ErrorBody {
@@ -38,6 +39,9 @@ const INTERNAL: ErrorResponse = {
   headers: {},
 };
 
+// Which dependency, and how it failed, is for the logs (the filter logs the original error), not the caller.
+const DEPENDENCY_UNAVAILABLE = new ServiceUnavailableError('A dependency is unavailable; retry later');
+
 /** The HTTP status an {@link IocError} answers with. */
 export function httpStatusOf(error: IocError): number {
   return STATUS_BY_KIND[error.kind];
@@ -45,12 +49,14 @@ export function httpStatusOf(error: IocError): number {
 
 /**
  * Translates anything thrown while serving a request into the public error shape: our own errors
- * by kind, Nest's HttpExceptions and body-parser's http-errors as `HTTP.*` codes, the rest as a
- * 500 that reveals nothing (no message, no stack).
+ * by kind, Nest's HttpExceptions and body-parser's http-errors as `HTTP.*` codes, a dependency that
+ * could not be reached or is not serving (the database down or restarting: {@link isDependencyUnavailable})
+ * as a 503 `SERVICE.UNAVAILABLE` to retry, the rest as a 500 that reveals nothing (no message, no stack).
  */
 export function toErrorResponse(exception: unknown): ErrorResponse {
   if (exception instanceof IocError) return fromIocError(exception);
   if (exception instanceof HttpException) return fromHttpException(exception);
+  if (isDependencyUnavailable(exception)) return fromIocError(DEPENDENCY_UNAVAILABLE);
   if (isExposedClientError(exception)) {
     return {
       statusCode: exception.status,
