@@ -157,14 +157,21 @@ describe('CONSUMER_GROUPS', () => {
   it("is the groups and topics the services' consumers register", async () => {
     const registered: Record<string, Record<string, string[]>> = {};
     // Stands for every constructor argument: the consumer factory records what is registered; anything else a
-    // consumer touches before registering answers with itself.
+    // consumer touches before registering answers with itself (or 1, where a setting is used as a number).
     const record = (options: { groupId: string; topics: string[] }) => {
       const service = options.groupId.split('.')[0];
       (registered[service] ??= {})[options.groupId] = [...options.topics];
       return { start: async () => undefined };
     };
     const stub: object = new Proxy(() => stub, {
-      get: (_, property) => (property === 'create' ? record : property === 'then' ? undefined : stub),
+      get: (_, property) =>
+        property === 'create'
+          ? record
+          : property === 'then'
+            ? undefined
+            : property === Symbol.toPrimitive
+              ? () => 1
+              : stub,
     });
     for (const Consumer of [
       ReportSubmissionsConsumer,
