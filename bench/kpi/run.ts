@@ -578,7 +578,11 @@ async function main(): Promise<void> {
   const application = `bench-kpi-${suffix}`;
   const kafka = createKafka({ clientId: 'bench-kpi', brokers: BENCH_BROKERS, logLevel: 'error' });
   const wanted = new Set<string>([...KPI_SOURCE_TOPICS, Topics.dlq]);
-  const catalogTopics: TopicSpec[] = TOPIC_CATALOG.filter((spec) => wanted.has(spec.name));
+  // Source topics keep records forever: they are stamped with event times up to a year back, which the catalog's
+  // retention would delete at the broker's next retention check, in the middle of a run.
+  const catalogTopics: TopicSpec[] = TOPIC_CATALOG.filter((spec) => wanted.has(spec.name)).map((spec) =>
+    spec.personalData === 'none' ? { ...spec, retentionMs: null } : spec,
+  );
   const created = catalogTopics.map((spec) => topicName(spec.name, suffix));
   const sources = KPI_SOURCE_TOPICS.map((t) => topicName(t, suffix));
   const admin = kafka.admin();

@@ -10,6 +10,10 @@ export interface Feed {
   readonly kpi: Kpi;
   readonly role: SourceRole;
   readonly source: KpiSource;
+  /** Whether this is the only feed of its KPI for the event type (so an event reaches the KPI once). */
+  readonly alone: boolean;
+  /** The same for KPIs broken down by the same fields, so that the fold reads an event's values once. */
+  readonly dimensionsKey: string;
 }
 
 /**
@@ -42,7 +46,9 @@ export class KpiCatalog {
             : [['source', formula.source]];
       for (const [role, source] of sources) {
         const list = this.feeds.get(source.event) ?? [];
-        list.push({ kpi, role, source });
+        const alone = !sources.some(([, other]) => other !== source && other.event === source.event);
+        const dimensionsKey = JSON.stringify(Object.entries(kpi.dimensions).sort());
+        list.push({ kpi, role, source, alone, dimensionsKey });
         this.feeds.set(source.event, list);
       }
     }

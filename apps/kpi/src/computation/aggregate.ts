@@ -75,7 +75,8 @@ export function newer(
 
 /** Collects deltas by key, merging those of one key. */
 export class DeltaSet {
-  private readonly byKey = new Map<string, AggregateDelta>();
+  private readonly buckets = new Map<string, BucketDeltas>();
+  private count = 0;
 
   /** The delta of `key`, created empty on first use. */
   at(key: AggregateKey): AggregateDelta {
@@ -86,36 +87,86 @@ export class DeltaSet {
     });
   }
 
-  /**
-   * The delta of one KPI, dimension value and period bucket, created empty on first use: the fold's hot path,
-   * which builds the key's string once and its object only for a new key.
-   */
+  /** The delta of one KPI, dimension value and period bucket, created empty on first use. */
   of(kpiCode: string, kind: KpiDimensionKind, code: string, bucket: PeriodBucket): AggregateDelta {
-    const id = `${kpiCode}\u0000${kind}\u0000${code}\u0000${bucket.period}\u0000${bucket.start.getTime()}`;
-    let delta = this.byKey.get(id);
-    if (!delta) {
-      delta = {
-        kpiCode,
-        dimensionKind: kind,
-        dimensionCode: code,
-        period: bucket.period,
-        periodStart: bucket.start,
-        periodEnd: bucket.end,
-        ...emptyState(),
-      };
-      this.byKey.set(id, delta);
+    return this.bucket(kpiCode, bucket).of(kind, code);
+  }
+
+  /**
+   * The deltas of one KPI in one period bucket, by dimension value: the fold's hot path takes it once per
+   * event and period, then each dimension value without building a key string.
+   */
+  bucket(kpiCode: string, bucket: PeriodBucket): BucketDeltas {
+    const id = `${kpiCode}\u0000${bucket.period}\u0000${bucket.start.getTime()}`;
+    let deltas = this.buckets.get(id);
+    if (!deltas) {
+      deltas = new BucketDeltas(kpiCode, bucket, () => (this.count += 1));
+      this.buckets.set(id, deltas);
     }
-    return delta;
+    return deltas;
   }
 
   get size(): number {
-    return this.byKey.size;
+    return this.count;
   }
 
   /** Every delta, in key order (so that concurrent writers lock rows in one order). */
   sorted(): AggregateDelta[] {
-    return [...this.byKey.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([, delta]) => delta);
+    const all: AggregateDelta[] = [];
+    for (const bucket of this.buckets.values()) bucket.collect(all);
+    return all.sort(compareKeys);
   }
+}
+
+/** The deltas of one KPI in one period bucket, by dimension kind and code. */
+export class BucketDeltas {
+  private readonly byKind = new Map<KpiDimensionKind, Map<string, AggregateDelta>>();
+
+  constructor(
+    private readonly kpiCode: string,
+    private readonly bucket: PeriodBucket,
+    private readonly created: () => void,
+  ) {}
+
+  of(kind: KpiDimensionKind, code: string): AggregateDelta {
+    let byCode = this.byKind.get(kind);
+    if (!byCode) {
+      byCode = new Map();
+      this.byKind.set(kind, byCode);
+    }
+    let delta = byCode.get(code);
+    if (!delta) {
+      delta = {
+        kpiCode: this.kpiCode,
+        dimensionKind: kind,
+        dimensionCode: code,
+        period: this.bucket.period,
+        periodStart: this.bucket.start,
+        periodEnd: this.bucket.end,
+        ...emptyState(),
+      };
+      byCode.set(code, delta);
+      this.created();
+    }
+    return delta;
+  }
+
+  collect(into: AggregateDelta[]): void {
+    for (const byCode of this.byKind.values()) for (const delta of byCode.values()) into.push(delta);
+  }
+}
+
+/** The order of {@link aggregateKeyString}: KPI, dimension kind, dimension code, period, start. */
+function compareKeys(a: AggregateKey, b: AggregateKey): number {
+  return (
+    compareText(a.kpiCode, b.kpiCode) ||
+    compareText(a.dimensionKind, b.dimensionKind) ||
+    compareText(a.dimensionCode, b.dimensionCode) ||
+    compareText(a.period, b.period) ||
+    a.periodStart.getTime() - b.periodStart.getTime()
+  );
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -64,16 +64,23 @@ export function fold(
     if (event.type === EventTypes.kpiObservation && !catalog.isObserved(event.data.kpiCode))
       throw new UnknownKpiError(event.data.kpiCode);
     const touched = new Set<string>();
+    // KPIs broken down alike (most of them) share the event's dimension values.
+    const dimensionsBy = new Map<string, Dimension[]>();
     for (const feed of catalog.feedsOf(event.type)) {
       const { kpi, source, role } = feed;
       if (event.type === EventTypes.kpiObservation && event.data.kpiCode !== kpi.code) continue;
       if (!passes(source.where, data)) continue;
       const at = eventTime(source, data);
       if (at === undefined) continue;
-      const dimensions =
-        event.type === EventTypes.kpiObservation
-          ? observationDimensions(kpi, event.data.dimension)
-          : dimensionsOf(kpi, data, catalog.cityCode);
+      let dimensions: readonly Dimension[];
+      if (event.type === EventTypes.kpiObservation)
+        dimensions = observationDimensions(kpi, event.data.dimension);
+      else {
+        const known = dimensionsBy.get(feed.dimensionsKey);
+        const found = known ?? dimensionsOf(kpi, data, catalog.cityCode);
+        if (!known) dimensionsBy.set(feed.dimensionsKey, found);
+        dimensions = found;
+      }
       if (kpi.formula.kind === 'time-share') {
         const entityId = data[kpi.formula.source.entity];
         const state = data[kpi.formula.source.state];
@@ -94,11 +101,16 @@ export function fold(
       for (const period of kpi.periods) {
         const bucket = bucketOf(at, period, settings.timeZone);
         const late = arrivedAt.getTime() > bucket.end.getTime() + settings.graceMs;
+        const inBucket = deltas.bucket(kpi.code, bucket);
         for (const [kind, code] of dimensions) {
-          const delta = deltas.of(kpi.code, kind, code, bucket);
-          const id = `${kpi.code}\u0000${kind}\u0000${code}\u0000${period}`;
-          const first = !touched.has(id);
-          touched.add(id);
+          const delta = inBucket.of(kind, code);
+          // A KPI that this event reaches through one feed only touches each dimension value once.
+          let first = true;
+          if (!feed.alone) {
+            const id = `${kpi.code}\u0000${kind}\u0000${code}\u0000${period}`;
+            first = !touched.has(id);
+            touched.add(id);
+          }
           if (late) {
             if (first) delta.late += 1;
             continue;

@@ -58,23 +58,36 @@ function localMidnight(year: number, month: number, day: number, timeZone: strin
  */
 export function bucketOf(instant: Date, period: KpiPeriod, timeZone: string): PeriodBucket {
   const t = instant.getTime();
-  const slot = `${timeZone}\u0000${period}\u0000${Math.floor(t / SLOT_MS)}`;
-  const known = slots.get(slot);
+  const slot = Math.floor(t / SLOT_MS);
+  let inZone = slots.get(timeZone);
+  if (!inZone) {
+    inZone = new Map();
+    slots.set(timeZone, inZone);
+  }
+  let ofPeriod = inZone.get(period);
+  if (!ofPeriod) {
+    ofPeriod = new Map();
+    inZone.set(period, ofPeriod);
+  }
+  const known = ofPeriod.get(slot);
   if (known) return known;
   const bucket = computeBucket(t, period, timeZone);
   // Every instant of a slot lies in the same bucket when the bucket's bounds fall on slot bounds, as they do
   // in every zone in use (offsets are whole quarter hours); a bucket that does not is never remembered.
   if (bucket.start.getTime() % SLOT_MS === 0 && bucket.end.getTime() % SLOT_MS === 0) {
-    if (slots.size >= MAX_SLOTS) slots.clear();
-    slots.set(slot, bucket);
+    if (ofPeriod.size >= MAX_SLOTS) ofPeriod.clear();
+    ofPeriod.set(slot, bucket);
   }
   return bucket;
 }
 
-/** Bucket lookups are remembered per quarter hour: the fold asks for the same few buckets over and over. */
+/**
+ * Bucket lookups are remembered per quarter hour, by zone and period: the fold asks for the same few buckets
+ * over and over.
+ */
 const SLOT_MS = 15 * 60_000;
 const MAX_SLOTS = 100_000;
-const slots = new Map<string, PeriodBucket>();
+const slots = new Map<string, Map<KpiPeriod, Map<number, PeriodBucket>>>();
 
 function computeBucket(t: number, period: KpiPeriod, timeZone: string): PeriodBucket {
   const local = localParts(t, timeZone);
