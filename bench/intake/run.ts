@@ -262,7 +262,7 @@ async function writeReport(figures: {
       `${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}; Kafka, Postgres and the benchmark on the ` +
       'same machine (loopback), shared with other work at the time, so the figures are a floor.',
     '',
-    `Command: \`npx tsx bench/intake/run.ts\` (BENCH_DETECTIONS=${DETECTIONS}, BENCH_CAMERAS=${CAMERAS}, ` +
+    `Command: \`npm run bench:intake\` (BENCH_DETECTIONS=${DETECTIONS}, BENCH_CAMERAS=${CAMERAS}, ` +
       `BENCH_RATE=${RATE}, BENCH_LATENCY_SECONDS=${LATENCY_SECONDS}). ${DETECTIONS.toLocaleString('en-US')} valid ` +
       `detections of ${CAMERAS.toLocaleString('en-US')} synthetic cameras × ${LOAD_CLASSES.length} classes on the ` +
       `catalog's detections topic (12 partitions), produced once (${round(figures.produced)} msgs/s), then read from ` +
