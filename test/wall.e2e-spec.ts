@@ -12,6 +12,7 @@ import path from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import request from 'supertest';
 import { gatewayService } from '../apps/gateway/src/bootstrap';
+import chromiumLaunch from '../scripts/infra/chromium.json';
 import { intakeService } from '../apps/intake/src/bootstrap';
 import { ReferenceDataRepository } from '../apps/intake/src/reference/reference-data.repository';
 
@@ -19,7 +20,6 @@ import { ReferenceDataRepository } from '../apps/intake/src/reference/reference-
 // playwright-core), signed in through the development login, fed by events produced to the real Kafka, surviving a
 // gateway restart, and acting through the gateway's REST proxy on a real intake service.
 const ROOT = path.resolve(__dirname, '..');
-const CHROMIUM = '/usr/bin/chromium';
 const CITY_DATA_DIR = path.join(ROOT, 'data', 'cities', 'hai-phong');
 // What the browser saw, kept for a failing run; the README's screenshots come from a living city (npm run docs:wall).
 const SCREENSHOTS = path.join(ROOT, '.run');
@@ -262,19 +262,10 @@ describeInBrowser('the wall in Chromium', () => {
     userDataDir = mkdtempSync(path.join(tmpdir(), 'ioc-wall-chromium-'));
     // A fresh profile each run; playwright passes it as --user-data-dir.
     context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
+      executablePath: chromiumLaunch.executable,
       headless: true,
       viewport: { width: 1600, height: 900 },
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: chromiumLaunch.args,
     });
     page = await context.newPage();
     page.on('console', (message) => {

@@ -3,26 +3,16 @@
 // cannot. `node scripts/infra/chromium.mjs` exits 0 when Chromium is there afterwards, 1 (with the reason) otherwise;
 // .ci/run calls it before the tests, and the spec calls it too, so `npm test` on a fresh machine needs nothing else.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { say } from './util.mjs';
 
-export const CHROMIUM = '/usr/bin/chromium';
-
-/**
- * How the project starts Chromium: headless, and without the background connections a closed network refuses
- * (component updates, sync, QUIC), so nothing but the page's own origin is contacted.
- */
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+// How the project starts Chromium, in a JSON file so that the wall's browser spec reads the same: headless, and
+// without the background connections a closed network refuses (component updates, sync, QUIC), so nothing but
+// the page's own origin is contacted.
+const launch = JSON.parse(readFileSync(new URL('./chromium.json', import.meta.url), 'utf8'));
+export const CHROMIUM = launch.executable;
+export const CHROMIUM_ARGS = launch.args;
 
 /** Installs Chromium if missing; answers `{ ok, reason? }` and never throws. */
 export function ensureChromium({ log = say } = {}) {
