@@ -1,8 +1,10 @@
+import { quotedSchema } from '@ioc/database';
 import type { Kafka } from 'kafkajs';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { format, resolveConfig } from 'prettier';
+import type { DataSource } from 'typeorm';
 import { inBenchOrder, placeSection, renderSummary, type SummaryFile, type SummaryRow } from './summary';
 
 /**
@@ -120,4 +122,21 @@ export async function rawConsumerRate(
   const rate = options.total / ((performance.now() - started) / 1000);
   await consumer.disconnect();
   return rate;
+}
+
+/**
+ * Removes what a benchmark made, whatever happened before: its topics, and its schema with its data source, then
+ * disconnects the admin client.
+ */
+export async function removeBenchData(
+  admin: ReturnType<Kafka['admin']>,
+  topics: string[],
+  dataSource: DataSource,
+): Promise<void> {
+  await admin.deleteTopics({ topics }).catch(() => undefined);
+  await admin.disconnect();
+  if (dataSource.isInitialized) {
+    await dataSource.query(`DROP SCHEMA IF EXISTS ${quotedSchema(dataSource)} CASCADE`);
+    await dataSource.destroy();
+  }
 }

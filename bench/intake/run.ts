@@ -24,13 +24,7 @@ import {
   topicName,
   type TopicSpec,
 } from '@ioc/contracts';
-import {
-  createDataSource,
-  qualifiedTable,
-  quotedSchema,
-  runMigrations,
-  TypeOrmUnitOfWork,
-} from '@ioc/database';
+import { createDataSource, qualifiedTable, runMigrations, TypeOrmUnitOfWork } from '@ioc/database';
 import {
   BatchConsumerRunner,
   createKafka,
@@ -62,6 +56,7 @@ import {
   BENCH_BROKERS,
   BENCH_DATABASE_URL,
   rawConsumerRate,
+  removeBenchData,
   until,
   writeBenchSection,
 } from '../support';
@@ -354,12 +349,7 @@ async function main(): Promise<void> {
     await relay.stop();
     await relayProducer.disconnect();
     await producer.disconnect();
-    await admin.deleteTopics({ topics: created }).catch(() => undefined);
-    await admin.disconnect();
-    if (dataSource.isInitialized) {
-      await dataSource.query(`DROP SCHEMA IF EXISTS ${quotedSchema(dataSource)} CASCADE`);
-      await dataSource.destroy();
-    }
+    await removeBenchData(admin, created, dataSource);
   }
 }
 

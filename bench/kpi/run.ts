@@ -61,6 +61,7 @@ import {
   BENCH_BROKERS,
   BENCH_DATABASE_URL,
   rawConsumerRate,
+  removeBenchData,
   until,
   writeBenchSection,
 } from '../support';
@@ -693,12 +694,7 @@ async function main(): Promise<void> {
   } finally {
     await raw.disconnect();
     await producer.disconnect();
-    await admin.deleteTopics({ topics: created }).catch(() => undefined);
-    await admin.disconnect();
-    if (dataSource.isInitialized) {
-      await dataSource.query(`DROP SCHEMA IF EXISTS ${quotedSchema(dataSource)} CASCADE`);
-      await dataSource.destroy();
-    }
+    await removeBenchData(admin, created, dataSource);
   }
 }
 

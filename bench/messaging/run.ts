@@ -37,6 +37,7 @@ import {
   BENCH_BROKERS,
   BENCH_DATABASE_URL,
   rawConsumerRate,
+  removeBenchData,
   until,
   writeBenchSection,
 } from '../support';
@@ -297,12 +298,7 @@ async function main(): Promise<void> {
     const { section, file } = await writeReport({ produced, raw, perEvent, batch, relay: relayRate });
     console.log(`\n${section}\n\nwritten to ${file}`);
   } finally {
-    await admin.deleteTopics({ topics: [topic, relayTopic, dlqTopic] }).catch(() => undefined);
-    await admin.disconnect();
-    if (dataSource.isInitialized) {
-      await dataSource.query(`DROP SCHEMA IF EXISTS ${quotedSchema(dataSource)} CASCADE`);
-      await dataSource.destroy();
-    }
+    await removeBenchData(admin, [topic, relayTopic, dlqTopic], dataSource);
   }
 }
 
