@@ -30,6 +30,7 @@ import { escapeIdentifier } from 'pg';
 import { DataSource } from 'typeorm';
 import { decodeCursor } from '../../apps/gateway/src/live/cursor';
 import { rebuildProjection, rebuildSchemaOf } from '../../apps/kpi/src/cli/rebuild-projection';
+import { AckProbe } from './support/ack-probe';
 import { INBOUND, type Poison, rawCopy, withNul } from './support/inbound';
 import { compareProjections, type ProjectionDiff } from './support/kpi-projection';
 import { infra, outage, type OutageFindings } from './support/outage';
@@ -147,11 +148,23 @@ describe('under simulator load', () => {
 
   it('the Kafka broker, SIGKILLed and started again on its data, is ridden out: every service ready again', async () => {
     expect((await simulation()).running).toBe(true);
+    // Besides the services' own sends, senders of the suite's through the same producer class, so that a send the
+    // broker acknowledged and lost is caught even when the simulator's requests happen not to hit the moment.
+    const probe = await AckProbe.start(`fault-suite.acks.${world.suffix}`);
     const found = await outage(processes(), {
       stop: () => infra('kill-kafka'),
       start: () => infra('start-kafka'),
       downMs: DOWN_MS,
     });
+    const acks = await probe.stop();
+    row(
+      'broker SIGKILL: producer sends acknowledged → on the topic',
+      acks.acknowledged,
+      acks.acknowledged - acks.missing.length,
+    );
+    table.note(`broker SIGKILL: ${acks.failed} producer sends failed (told so, retried by their callers)`);
+    expect(acks.missing).toEqual([]);
+    expect(acks.acknowledged).toBeGreaterThan(0);
     expectNoUnhandled5xx(reportOutage('Kafka broker SIGKILL', found));
   }, 300_000);
 
@@ -557,9 +570,9 @@ describe('once the simulator has ended and the system settled', () => {
         [consumer],
       );
       // A consumer of several topics (kpi.sources) keeps them all in one inbox: this topic's ids only.
-      const onTopic = new Set(
-        (await readTopic(world.topic(topic))).flatMap((record) => (record.event ? [record.event.id] : [])),
-      );
+      const onTopic = new Map<string, TopicRecord>();
+      for (const record of await readTopic(world.topic(topic)))
+        if (record.event && !onTopic.has(record.event.id)) onTopic.set(record.event.id, record);
       const applied = new Set(
         inbox.filter((r) => r.outcome === 'applied' && onTopic.has(r.event_id)).map((r) => r.event_id),
       );
@@ -568,7 +581,26 @@ describe('once the simulator has ended and the system settled', () => {
       const unknown = [...applied].filter((id) => !sentIds.has(id));
       row(`${topic}: acknowledged → applied`, accepted.length, accepted.length - missing.length);
       row(`${topic}: applied, never sent`, 0, unknown.length);
-      if (missing.length > 0) problems.push(`${topic}: ${missing.length} acknowledged events not applied`);
+      if (missing.length > 0) {
+        // Where a loss happened: never on the topic (the producer or the broker), or on it and not applied (the
+        // consumer), with the records' places and the group's committed offsets to look them up in the logs.
+        const lostByBroker = missing.filter((e) => !onTopic.has(e.id));
+        const skipped = missing.flatMap((e) => onTopic.get(e.id) ?? []);
+        row(`${topic}: acknowledged, not on the topic`, 0, lostByBroker.length);
+        row(`${topic}: on the topic, not applied`, 0, skipped.length);
+        const outcomes = new Map(inbox.map((r) => [r.event_id, r.outcome]));
+        const places = skipped
+          .slice(0, 20)
+          .map(
+            (r) =>
+              `${r.partition}@${r.offset}${outcomes.has(r.event?.id ?? '') ? `(${outcomes.get(r.event?.id ?? '')})` : ''}`,
+          );
+        problems.push(
+          `${topic}: ${missing.length} acknowledged events not applied: ${lostByBroker.length} not on the topic ` +
+            `(batches ${[...new Set(batches.filter((b) => b.events.some((e) => lostByBroker.includes(e))).map((b) => b.batch))].join(', ')}), ` +
+            `${skipped.length} on it at ${places.join(' ')}; committed ${JSON.stringify(await state.committedOffsets(consumer))}`,
+        );
+      }
       if (unknown.length > 0) problems.push(`${topic}: ${unknown.length} applied events never sent`);
       const duplicate = duplicated.get(topic) ?? '';
       row(`${topic}: duplicate id applied, once`, 1, inbox.filter((r) => r.event_id === duplicate).length);

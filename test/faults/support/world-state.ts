@@ -108,6 +108,18 @@ export class WorldState {
     });
   }
 
+  /** A consumer's committed offsets in this world, as `topic:partition` → offset. */
+  async committedOffsets(consumer: string): Promise<Record<string, string>> {
+    return withAdmin(async (admin) => {
+      const committed: Record<string, string> = {};
+      for (const { topic, partitions } of await admin.fetchOffsets({
+        groupId: `${consumer}.${this.world.suffix}`,
+      }))
+        for (const { partition, offset } of partitions) committed[`${topic}:${partition}`] = offset;
+      return committed;
+    });
+  }
+
   async totalLag(): Promise<number> {
     return [...(await this.lagsByGroup()).values()].reduce((sum, lag) => sum + lag, 0);
   }

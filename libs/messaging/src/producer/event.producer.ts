@@ -9,20 +9,48 @@ export interface TopicEvent {
   event: IocEvent;
 }
 
+/** Most records one produce request carries when concurrent sends are merged into it (a larger send goes alone). */
+const MAX_MERGED_RECORDS = 1_000;
+
+/** A caller's records waiting for the request that carries them. */
+interface PendingSend {
+  records: readonly OutboundRecord[];
+  /** Sent in a request of its own: set after a merged request was refused for good. */
+  alone: boolean;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
 /**
  * Publishes events and pre-encoded records with an idempotent producer: `acks=all`, one request in flight
  * per broker, so retries neither duplicate nor reorder records of a partition (KIP-98 idempotence).
+ *
+ * Two rules keep an acknowledgement true across a broker crash (docs/architecture.md, "Messaging", Producer):
+ * - **One request at a time.** Sends that arrive while a request is in flight wait and go out together in
+ *   the next one, in arrival order. kafkajs gives a failed request's sequence numbers back to the partition,
+ *   and the broker may have written that request before the connection dropped: if another send reused
+ *   those numbers, the broker would take it for a duplicate of what it wrote, acknowledge it, and drop its
+ *   records. Only the failed request's own retry may reuse them.
+ * - **A failed request retires the producer.** The next send starts a new kafkajs producer, hence a new
+ *   producer id with fresh sequence numbers, which the broker cannot mistake for anything it wrote before.
+ *   Whatever the failed request may have written is a duplicate at worst, which consumers skip by event id.
+ *
+ * A failed request fails every send it carried; when the broker refused it for good (a record too large,
+ * say), each of its sends is tried again alone, so that one bad send does not fail its neighbours.
  */
 export class EventProducer extends RecordSender {
-  private connecting: Promise<void> | undefined;
+  private connecting: Promise<Producer> | undefined;
+  private readonly queue: PendingSend[] = [];
+  private draining = false;
 
-  constructor(private readonly producer: Producer) {
+  /** `newProducer` makes an idempotent kafkajs producer; called again after a failed request. */
+  constructor(private readonly newProducer: () => Producer) {
     super();
   }
 
   /** An idempotent producer on `kafka`. */
   static create(kafka: Kafka): EventProducer {
-    return new EventProducer(
+    return new EventProducer(() =>
       kafka.producer({
         idempotent: true,
         maxInFlightRequests: 1,
@@ -35,17 +63,12 @@ export class EventProducer extends RecordSender {
   }
 
   /** Connects once; `send` calls it on first use. */
-  connect(): Promise<void> {
-    this.connecting ??= this.producer.connect().catch((error: unknown) => {
-      this.connecting = undefined;
-      throw error;
-    });
-    return this.connecting;
+  async connect(): Promise<void> {
+    await this.producer();
   }
 
   async disconnect(): Promise<void> {
-    this.connecting = undefined;
-    await this.producer.disconnect();
+    await this.retire();
   }
 
   /**
@@ -67,15 +90,85 @@ export class EventProducer extends RecordSender {
     );
   }
 
-  override async sendRecords(records: readonly OutboundRecord[]): Promise<void> {
-    if (records.length === 0) return;
-    await this.connect();
+  override sendRecords(records: readonly OutboundRecord[]): Promise<void> {
+    if (records.length === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.queue.push({ records, alone: false, resolve, reject });
+      void this.drain();
+    });
+  }
+
+  /** Sends what waits, one request at a time, until nothing does. */
+  private async drain(): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      while (this.queue.length > 0) {
+        const sends = this.nextRequest();
+        try {
+          await this.produce(sends.flatMap((send) => send.records));
+          for (const send of sends) send.resolve();
+        } catch (error) {
+          await this.retire();
+          if (sends.length > 1 && refusedForGood(error)) {
+            this.queue.unshift(...sends.map((send) => ({ ...send, alone: true })));
+          } else {
+            for (const send of sends) send.reject(error);
+          }
+        }
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  /** The sends of the next request: the first waiting one, and those after it while they fit. */
+  private nextRequest(): PendingSend[] {
+    const sends = [this.queue.shift() as PendingSend];
+    let records = sends[0].records.length;
+    while (!sends[0].alone && this.queue.length > 0) {
+      const next = this.queue[0];
+      if (next.alone || records + next.records.length > MAX_MERGED_RECORDS) break;
+      sends.push(next);
+      records += next.records.length;
+      this.queue.shift();
+    }
+    return sends;
+  }
+
+  private async produce(records: readonly OutboundRecord[]): Promise<void> {
+    const producer = await this.producer();
     const byTopic = new Map<string, TopicMessages>();
     for (const { topic, key, value, headers } of records) {
       let entry = byTopic.get(topic);
       if (!entry) byTopic.set(topic, (entry = { topic, messages: [] }));
       entry.messages.push({ key, value, headers });
     }
-    await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic.values()] });
+    await producer.sendBatch({ acks: -1, topicMessages: [...byTopic.values()] });
   }
+
+  private producer(): Promise<Producer> {
+    this.connecting ??= (async () => {
+      const producer = this.newProducer();
+      await producer.connect();
+      return producer;
+    })().catch((error: unknown) => {
+      this.connecting = undefined;
+      throw error;
+    });
+    return this.connecting;
+  }
+
+  /** Disconnects the current producer, if any; the next request starts a new one. */
+  private async retire(): Promise<void> {
+    const connecting = this.connecting;
+    this.connecting = undefined;
+    const producer = await connecting?.catch(() => undefined);
+    await producer?.disconnect().catch(() => undefined);
+  }
+}
+
+/** kafkajs gave up at once: the broker refused the request for a reason a retry would not change. */
+function refusedForGood(error: unknown): boolean {
+  return error instanceof Error && error.name === 'KafkaJSNonRetriableError';
 }
