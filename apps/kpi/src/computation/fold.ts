@@ -63,9 +63,10 @@ export function fold(
     const data = event.data as unknown as Record<string, unknown>;
     if (event.type === EventTypes.kpiObservation && !catalog.isObserved(event.data.kpiCode))
       throw new UnknownKpiError(event.data.kpiCode);
-    const touched = new Set<string>();
+    // Made on first use: most events need neither.
+    let touched: Set<string> | undefined;
     // KPIs broken down alike (most of them) share the event's dimension values.
-    const dimensionsBy = new Map<string, Dimension[]>();
+    let dimensionsBy: Map<string, Dimension[]> | undefined;
     for (const feed of catalog.feedsOf(event.type)) {
       const { kpi, source, role } = feed;
       if (event.type === EventTypes.kpiObservation && event.data.kpiCode !== kpi.code) continue;
@@ -76,6 +77,7 @@ export function fold(
       if (event.type === EventTypes.kpiObservation)
         dimensions = observationDimensions(kpi, event.data.dimension);
       else {
+        dimensionsBy ??= new Map();
         const known = dimensionsBy.get(feed.dimensionsKey);
         const found = known ?? dimensionsOf(kpi, data, catalog.cityCode);
         if (!known) dimensionsBy.set(feed.dimensionsKey, found);
@@ -108,6 +110,7 @@ export function fold(
           let first = true;
           if (!feed.alone) {
             const id = `${kpi.code}\u0000${kind}\u0000${code}\u0000${period}`;
+            touched ??= new Set();
             first = !touched.has(id);
             touched.add(id);
           }

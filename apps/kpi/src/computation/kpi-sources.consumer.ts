@@ -39,6 +39,9 @@ export class KpiSourcesConsumer implements OnApplicationBootstrap {
   }
 }
 
+/** Most bytes of one fetch over all source partitions. */
+const FETCH_MAX_BYTES = 64 * 1024 * 1024;
+
 /** How the source events are consumed: chunking, concurrency, and the fold as the batch handler. */
 export function kpiSourcesRunnerOptions(
   config: KpiConfig,
@@ -46,7 +49,11 @@ export function kpiSourcesRunnerOptions(
 ): Required<
   Pick<
     BatchConsumerRunnerOptions,
-    'maxMessagesPerTransaction' | 'partitionsConsumedConcurrently' | 'maxBytesPerPartition' | 'batchHandler'
+    | 'maxMessagesPerTransaction'
+    | 'partitionsConsumedConcurrently'
+    | 'maxBytesPerPartition'
+    | 'maxBytes'
+    | 'batchHandler'
   >
 > {
   return {
@@ -54,6 +61,9 @@ export function kpiSourcesRunnerOptions(
     partitionsConsumedConcurrently: config.KPI_PARTITION_CONCURRENCY,
     // Room for a whole chunk in one fetch: source events are under 2 KiB each.
     maxBytesPerPartition: config.KPI_CHUNK_SIZE * 2048,
+    // And room for many partitions' chunks in one fetch: kafkajs' 10 MiB default split over the source topics'
+    // partitions (30) left chunks of a few hundred events, each paying a transaction and its statements.
+    maxBytes: FETCH_MAX_BYTES,
     batchHandler: (events, { manager }) =>
       computation.apply(
         manager,

@@ -142,19 +142,25 @@ function toEvent(attributes: Record<string, unknown>, data: unknown): IocEvent {
   const problems = envelopeProblems(candidate);
   if (problems) fail(problems);
   const event = candidate as IocEvent;
-  // RFC 3339 admits offsets and leap seconds; events carry UTC (docs/architecture.md, "Time").
+  // RFC 3339 admits offsets and leap seconds; events carry UTC (docs/architecture.md, "Time"). The candidate is
+  // this function's own object, so the time is rewritten in place.
   const time = new Date(event.time);
   if (Number.isNaN(time.getTime())) fail('/time must be a valid instant');
-  return { ...event, time: time.toISOString() };
+  event.time = time.toISOString();
+  return event;
 }
 
 function normaliseHeaders(raw: NonNullable<IncomingKafkaMessage['headers']>): Map<string, string[]> {
+  // On every consumed record: no intermediate arrays for the usual header that appears once.
   const headers = new Map<string, string[]>();
-  for (const [name, value] of Object.entries(raw)) {
+  for (const name of Object.keys(raw)) {
+    const value = raw[name];
     if (value === undefined) continue;
-    const values = (Array.isArray(value) ? value : [value]).map(utf8);
     const key = name.toLowerCase();
-    headers.set(key, [...(headers.get(key) ?? []), ...values]);
+    let values = headers.get(key);
+    if (!values) headers.set(key, (values = []));
+    if (Array.isArray(value)) for (const item of value) values.push(utf8(item));
+    else values.push(utf8(value));
   }
   return headers;
 }

@@ -106,6 +106,11 @@ export interface BatchConsumerRunnerOptions {
    * with small messages this, not `maxMessagesPerTransaction`, can be what bounds a chunk.
    */
   maxBytesPerPartition?: number;
+  /**
+   * Most bytes one fetch returns over all partitions (kafkajs default 10 MiB). The broker fills partitions until
+   * this is reached, so with many partitions it, not `maxBytesPerPartition`, bounds each partition's batch.
+   */
+  maxBytes?: number;
   /** Group membership timing (kafkajs defaults: 30 s session, 3 s heartbeat, 60 s rebalance). */
   session?: { sessionTimeout?: number; heartbeatInterval?: number; rebalanceTimeout?: number };
   logger?: MessagingLogger;
@@ -190,6 +195,7 @@ export class BatchConsumerRunner {
       ...(options.maxBytesPerPartition === undefined
         ? {}
         : { maxBytesPerPartition: options.maxBytesPerPartition }),
+      ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }),
       ...options.session,
     });
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
