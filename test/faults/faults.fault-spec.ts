@@ -34,7 +34,7 @@ import { AckProbe } from './support/ack-probe';
 import { INBOUND, type Poison, rawCopy, withNul } from './support/inbound';
 import { compareProjections, type ProjectionDiff } from './support/kpi-projection';
 import { infra, outage, type OutageFindings } from './support/outage';
-import { readSentLog } from './support/sent-log';
+import { readSentLog, type SentBatch } from './support/sent-log';
 import { FaultTable } from './support/table';
 import { WallClient } from './support/wall-client';
 import { WorldState } from './support/world-state';
@@ -130,6 +130,26 @@ const acceptedOf = (type: string) =>
     .filter((batch) => batch.outcome === 'accepted')
     .flatMap((batch) => batch.events)
     .filter((event) => event.type === type);
+
+/**
+ * Where acknowledged events went missing, to look up in the logs: never on the topic (lost between the service's
+ * acknowledgement and the broker), with the simulator's batches that carried them; or on the topic and not applied
+ * (skipped by the consumer), with their places and the group's committed offsets.
+ */
+function whereLost(
+  neverOnTopic: readonly { id: string }[],
+  notApplied: readonly TopicRecord[],
+  batches: readonly SentBatch[],
+  committed: Record<string, string>,
+): string {
+  const lost = new Set(neverOnTopic.map((e) => e.id));
+  const carriers = batches.filter((b) => b.events.some((e) => lost.has(e.id))).map((b) => b.batch);
+  const places = notApplied.slice(0, 20).map((r) => `${r.partition}@${r.offset}`);
+  return (
+    `${neverOnTopic.length} never on the topic (batches ${carriers.slice(0, 20).join(', ')}), ` +
+    `${notApplied.length} on it and not applied (at ${places.join(' ')}; committed ${JSON.stringify(committed)})`
+  );
+}
 
 describe('under simulator load', () => {
   beforeAll(async () => {
@@ -582,23 +602,13 @@ describe('once the simulator has ended and the system settled', () => {
       row(`${topic}: acknowledged → applied`, accepted.length, accepted.length - missing.length);
       row(`${topic}: applied, never sent`, 0, unknown.length);
       if (missing.length > 0) {
-        // Where a loss happened: never on the topic (the producer or the broker), or on it and not applied (the
-        // consumer), with the records' places and the group's committed offsets to look them up in the logs.
-        const lostByBroker = missing.filter((e) => !onTopic.has(e.id));
-        const skipped = missing.flatMap((e) => onTopic.get(e.id) ?? []);
-        row(`${topic}: acknowledged, not on the topic`, 0, lostByBroker.length);
-        row(`${topic}: on the topic, not applied`, 0, skipped.length);
-        const outcomes = new Map(inbox.map((r) => [r.event_id, r.outcome]));
-        const places = skipped
-          .slice(0, 20)
-          .map(
-            (r) =>
-              `${r.partition}@${r.offset}${outcomes.has(r.event?.id ?? '') ? `(${outcomes.get(r.event?.id ?? '')})` : ''}`,
-          );
+        const neverOnTopic = missing.filter((e) => !onTopic.has(e.id));
+        const notApplied = missing.flatMap((e) => onTopic.get(e.id) ?? []);
+        row(`${topic}: acknowledged, never on the topic`, 0, neverOnTopic.length);
+        row(`${topic}: on the topic, not applied`, 0, notApplied.length);
         problems.push(
-          `${topic}: ${missing.length} acknowledged events not applied: ${lostByBroker.length} not on the topic ` +
-            `(batches ${[...new Set(batches.filter((b) => b.events.some((e) => lostByBroker.includes(e))).map((b) => b.batch))].join(', ')}), ` +
-            `${skipped.length} on it at ${places.join(' ')}; committed ${JSON.stringify(await state.committedOffsets(consumer))}`,
+          `${topic}: ${missing.length} acknowledged events not applied; ` +
+            whereLost(neverOnTopic, notApplied, batches, await state.committedOffsets(consumer)),
         );
       }
       if (unknown.length > 0) problems.push(`${topic}: ${unknown.length} applied events never sent`);
