@@ -1,7 +1,16 @@
 // Real Apache Kafka for development and tests: the official broker artifacts from Maven Central at the version pinned
 // in scripts/infra/kafka/pom.xml, run as a single KRaft node (docs/architecture.md, "Local infrastructure").
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
@@ -213,30 +222,47 @@ async function checkJava() {
  * Copies the broker's runtime jars from Maven Central into the ignored cache, once. The marker is written
  * only after a complete copy, so an interrupted download is redone instead of leaving a broken classpath.
  */
+/**
+ * The broker's jars, fetched once into .cache/kafka/<version>/lib. Two processes may fetch at once (`npm run infra --
+ * up` beside a fault suite starting its own broker): each fetches into a folder of its own and renames it into place
+ * with its completion mark inside, so `lib` is either absent or whole, and the first complete copy stays.
+ */
 async function fetchKafka() {
   const home = path.join(CACHE_DIR, 'kafka', KAFKA_VERSION);
   const lib = path.join(home, 'lib');
-  const marker = path.join(home, '.complete');
-  const brokerJar = path.join(lib, `kafka_2.13-${KAFKA_VERSION}.jar`);
-  if (existsSync(marker) && existsSync(brokerJar)) return lib;
+  const jar = `kafka_2.13-${KAFKA_VERSION}.jar`;
+  const whole = (dir) => existsSync(path.join(dir, '.complete')) && existsSync(path.join(dir, jar));
+  // Before the mark moved inside lib, it was beside it: such a cache is whole too.
+  if (whole(lib) || (existsSync(path.join(home, '.complete')) && existsSync(path.join(lib, jar)))) return lib;
 
   const mvnMissing = 'fetching Kafka needs Maven 3.8+ (Debian: apt-get install maven)';
   await run('mvn', ['-v'], { missingHint: mvnMissing });
   say(`fetching Apache Kafka ${KAFKA_VERSION} from Maven Central into ${rel(lib)} (once)`);
-  rmSync(marker, { force: true });
-  rmSync(lib, { recursive: true, force: true });
-  mkdirSync(lib, { recursive: true });
-  await run('mvn', [
-    '-q',
-    '-B',
-    '-f',
-    POM,
-    'dependency:copy-dependencies',
-    `-DoutputDirectory=${lib}`,
-    '-DincludeScope=runtime',
-  ]);
-  if (!existsSync(brokerJar))
-    throw new Error(`Maven finished but ${rel(lib)} has no ${path.basename(brokerJar)}`);
-  writeFileSync(marker, `${new Date().toISOString()}\n`);
-  return lib;
+  const staging = `${lib}.${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true });
+  try {
+    await run('mvn', [
+      '-q',
+      '-B',
+      '-f',
+      POM,
+      'dependency:copy-dependencies',
+      `-DoutputDirectory=${staging}`,
+      '-DincludeScope=runtime',
+    ]);
+    if (!existsSync(path.join(staging, jar))) throw new Error(`Maven finished but fetched no ${jar}`);
+    writeFileSync(path.join(staging, '.complete'), `${new Date().toISOString()}\n`);
+    if (whole(lib)) return lib; // another process was first
+    // An incomplete lib (an interrupted fetch of an older version of this script) makes way.
+    if (existsSync(lib)) rmSync(lib, { recursive: true, force: true });
+    try {
+      renameSync(staging, lib);
+    } catch (error) {
+      if (!whole(lib)) throw error;
+    }
+    return lib;
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
 }
