@@ -64,6 +64,23 @@ async function settle(): Promise<void> {
   for (let i = 0; i < 5; i += 1) await new Promise((resolve) => setImmediate(resolve));
 }
 
+/**
+ * `sends` queued while a first request is in flight, that first request then acknowledged: the sends now wait in
+ * their merged request, the producer's second one (`factory.made[0].waiting[1]`).
+ */
+async function queuedBehindARequest(sends: ReturnType<typeof record>[][]) {
+  const factory = new ProducerFactory();
+  const sut = new EventProducer(factory.make);
+  const first = sut.sendRecords([record('a', '0')]);
+  await settle();
+  const pending = sends.map((records) => sut.sendRecords(records));
+  await settle();
+  factory.made[0].waiting[0].resolve();
+  await first;
+  await settle();
+  return { factory, pending };
+}
+
 describe(EventProducer.name, () => {
   function setup() {
     const fake = new FakeProducer();
@@ -190,15 +207,10 @@ describe(EventProducer.name, () => {
     });
 
     it('fails the sends of a request that failed together, when the broker is unreachable', async () => {
-      const factory = new ProducerFactory();
-      const sut = new EventProducer(factory.make);
-      const blocker = sut.sendRecords([record('a', '0')]);
-      await settle();
-      const together = [sut.sendRecords([record('a', '1')]), sut.sendRecords([record('a', '2')])];
-      await settle();
-      factory.made[0].waiting[0].resolve();
-      await blocker;
-      await settle();
+      const { factory, pending: together } = await queuedBehindARequest([
+        [record('a', '1')],
+        [record('a', '2')],
+      ]);
       const outage = Object.assign(new Error('no broker'), { name: 'KafkaJSNumberOfRetriesExceeded' });
       factory.made[0].waiting[1].reject(outage);
 
@@ -207,16 +219,10 @@ describe(EventProducer.name, () => {
     });
 
     it('tries each send of a request refused for good on its own, so one bad send fails alone', async () => {
-      const factory = new ProducerFactory();
-      const sut = new EventProducer(factory.make);
-      const blocker = sut.sendRecords([record('a', '0')]);
-      await settle();
-      const good = sut.sendRecords([record('a', 'good')]);
-      const bad = sut.sendRecords([record('a', 'too-large')]);
-      await settle();
-      factory.made[0].waiting[0].resolve();
-      await blocker;
-      await settle();
+      const {
+        factory,
+        pending: [good, bad],
+      } = await queuedBehindARequest([[record('a', 'good')], [record('a', 'too-large')]]);
       const refusal = Object.assign(new Error('too large'), { name: 'KafkaJSNonRetriableError' });
       factory.made[0].waiting[1].reject(refusal);
       await settle();
@@ -232,17 +238,14 @@ describe(EventProducer.name, () => {
     });
 
     it('sends a send larger than a merged request alone and whole', async () => {
-      const factory = new ProducerFactory();
-      const sut = new EventProducer(factory.make);
-      const blocker = sut.sendRecords([record('a', '0')]);
-      await settle();
-      const big = sut.sendRecords(Array.from({ length: 1_200 }, (_, i) => record('a', `big-${i}`)));
-      const small = sut.sendRecords([record('a', 'small')]);
-      await settle();
+      const {
+        factory,
+        pending: [big, small],
+      } = await queuedBehindARequest([
+        Array.from({ length: 1_200 }, (_, i) => record('a', `big-${i}`)),
+        [record('a', 'small')],
+      ]);
       const [producer] = factory.made;
-      producer.waiting[0].resolve();
-      await blocker;
-      await settle();
       expect(keysOf(producer.batches[1])).toHaveLength(1_200);
       producer.waiting[1].resolve();
       await big;
