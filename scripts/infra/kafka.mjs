@@ -219,13 +219,10 @@ async function checkJava() {
 }
 
 /**
- * Copies the broker's runtime jars from Maven Central into the ignored cache, once. The marker is written
- * only after a complete copy, so an interrupted download is redone instead of leaving a broken classpath.
- */
-/**
- * The broker's jars, fetched once into .cache/kafka/<version>/lib. Two processes may fetch at once (`npm run infra --
- * up` beside a fault suite starting its own broker): each fetches into a folder of its own and renames it into place
- * with its completion mark inside, so `lib` is either absent or whole, and the first complete copy stays.
+ * The broker's runtime jars, copied from Maven Central once into .cache/kafka/<version>/lib (ignored). Two processes
+ * may fetch at once (`npm run infra -- up` beside a fault suite starting its own broker): each fetches into a folder
+ * of its own and renames it into place with its completion mark inside, so `lib` is either absent or whole (an
+ * interrupted download leaves no broken classpath), and the first complete copy stays.
  */
 async function fetchKafka() {
   const home = path.join(CACHE_DIR, 'kafka', KAFKA_VERSION);

@@ -78,9 +78,8 @@ export function fold(
         dimensions = observationDimensions(kpi, event.data.dimension);
       else {
         dimensionsBy ??= new Map();
-        const known = dimensionsBy.get(feed.dimensionsKey);
-        const found = known ?? dimensionsOf(kpi, data, catalog.cityCode);
-        if (!known) dimensionsBy.set(feed.dimensionsKey, found);
+        let found = dimensionsBy.get(feed.dimensionsKey);
+        if (!found) dimensionsBy.set(feed.dimensionsKey, (found = dimensionsOf(kpi, data, catalog.cityCode)));
         dimensions = found;
       }
       if (kpi.formula.kind === 'time-share') {
