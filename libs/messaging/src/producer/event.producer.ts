@@ -1,5 +1,6 @@
 import { encodeKafkaMessage, type IocEvent } from '@ioc/contracts';
 import { Partitioners, type Kafka, type Producer, type TopicMessages } from 'kafkajs';
+import { Coalescer } from '../coalescer';
 import { withTraceContext } from './event-trace';
 import { RecordSender, type OutboundRecord } from './record-sender';
 
@@ -11,15 +12,6 @@ export interface TopicEvent {
 
 /** Most records one produce request carries when concurrent sends are merged into it (a larger send goes alone). */
 const MAX_MERGED_RECORDS = 1_000;
-
-/** A caller's records waiting for the request that carries them. */
-interface PendingSend {
-  records: readonly OutboundRecord[];
-  /** Sent in a request of its own: set after a merged request was refused for good. */
-  alone: boolean;
-  resolve(): void;
-  reject(error: unknown): void;
-}
 
 /**
  * Publishes events and pre-encoded records with an idempotent producer: `acks=all`, one request in flight
@@ -40,8 +32,20 @@ interface PendingSend {
  */
 export class EventProducer extends RecordSender {
   private connecting: Promise<Producer> | undefined;
-  private readonly queue: PendingSend[] = [];
-  private draining = false;
+  private readonly requests = new Coalescer<readonly OutboundRecord[], void>({
+    run: async (sends) => {
+      try {
+        await this.produce(sends.flat());
+      } catch (error) {
+        await this.retire();
+        throw error;
+      }
+      return sends.map(() => undefined);
+    },
+    weight: (records) => records.length,
+    maxWeight: MAX_MERGED_RECORDS,
+    retryAlone: refusedForGood,
+  });
 
   /** `newProducer` makes an idempotent kafkajs producer; called again after a failed request. */
   constructor(private readonly newProducer: () => Producer) {
@@ -90,50 +94,8 @@ export class EventProducer extends RecordSender {
     );
   }
 
-  override sendRecords(records: readonly OutboundRecord[]): Promise<void> {
-    if (records.length === 0) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      this.queue.push({ records, alone: false, resolve, reject });
-      void this.drain();
-    });
-  }
-
-  /** Sends what waits, one request at a time, until nothing does. */
-  private async drain(): Promise<void> {
-    if (this.draining) return;
-    this.draining = true;
-    try {
-      while (this.queue.length > 0) {
-        const sends = this.nextRequest();
-        try {
-          await this.produce(sends.flatMap((send) => send.records));
-          for (const send of sends) send.resolve();
-        } catch (error) {
-          await this.retire();
-          if (sends.length > 1 && refusedForGood(error)) {
-            this.queue.unshift(...sends.map((send) => ({ ...send, alone: true })));
-          } else {
-            for (const send of sends) send.reject(error);
-          }
-        }
-      }
-    } finally {
-      this.draining = false;
-    }
-  }
-
-  /** The sends of the next request: the first waiting one, and those after it while they fit. */
-  private nextRequest(): PendingSend[] {
-    const sends = [this.queue.shift() as PendingSend];
-    let records = sends[0].records.length;
-    while (!sends[0].alone && this.queue.length > 0) {
-      const next = this.queue[0];
-      if (next.alone || records + next.records.length > MAX_MERGED_RECORDS) break;
-      sends.push(next);
-      records += next.records.length;
-      this.queue.shift();
-    }
-    return sends;
+  override async sendRecords(records: readonly OutboundRecord[]): Promise<void> {
+    if (records.length > 0) await this.requests.submit(records);
   }
 
   private async produce(records: readonly OutboundRecord[]): Promise<void> {
