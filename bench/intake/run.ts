@@ -144,8 +144,8 @@ function pipeline(
     dlq: new DeadLetterPublisher(producer, { topic: topics.of(Topics.dlq) }),
     maxMessagesPerTransaction: config.INTAKE_CHUNK_SIZE,
     partitionsConsumedConcurrently: config.INTAKE_PARTITION_CONCURRENCY,
-    batchHandler: (events, { manager, topic }) =>
-      service.applyDetections(manager, dataOf(EventTypes.cameraDetection, topic, events)),
+    batchHandler: (events, { manager }) =>
+      service.applyDetections(manager, dataOf(EventTypes.cameraDetection, events)),
     hooks: {
       afterCommit: (info) => {
         committed += info.applied + info.duplicates + info.deadLettered;

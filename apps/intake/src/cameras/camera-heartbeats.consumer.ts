@@ -23,8 +23,8 @@ export class CameraHeartbeatsConsumer implements OnApplicationBootstrap {
         consumerName: CameraHeartbeatsConsumer.groupId,
         topics: [Topics.cameraHeartbeats],
         maxMessagesPerTransaction: this.config.INTAKE_CHUNK_SIZE,
-        batchHandler: (events, { manager, topic }) =>
-          this.cameras.applyHeartbeats(manager, dataOf(EventTypes.cameraHeartbeat, topic, events)),
+        batchHandler: (events, { manager }) =>
+          this.cameras.applyHeartbeats(manager, dataOf(EventTypes.cameraHeartbeat, events)),
       })
       .start();
   }

@@ -14,10 +14,9 @@ export class UnexpectedEventTypeError extends PoisonMessageError {
  */
 export function dataOf<K extends EventType>(
   type: K,
-  topic: string,
   events: readonly ConsumedEvent[],
 ): { eventId: string; data: EventDataMap[K] }[] {
-  return events.map(({ event }) => {
+  return events.map(({ event, topic }) => {
     if (!isOfType(event, type)) throw new UnexpectedEventTypeError(event.type, topic);
     return { eventId: event.id, data: event.data };
   });

@@ -24,8 +24,8 @@ export class CameraDetectionsConsumer implements OnApplicationBootstrap {
         topics: [Topics.cameraDetections],
         maxMessagesPerTransaction: this.config.INTAKE_CHUNK_SIZE,
         partitionsConsumedConcurrently: this.config.INTAKE_PARTITION_CONCURRENCY,
-        batchHandler: (events, { manager, topic }) =>
-          this.incidents.applyDetections(manager, dataOf(EventTypes.cameraDetection, topic, events)),
+        batchHandler: (events, { manager }) =>
+          this.incidents.applyDetections(manager, dataOf(EventTypes.cameraDetection, events)),
       })
       .start();
   }

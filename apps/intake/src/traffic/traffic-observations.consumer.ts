@@ -23,8 +23,8 @@ export class TrafficObservationsConsumer implements OnApplicationBootstrap {
         consumerName: TrafficObservationsConsumer.groupId,
         topics: [Topics.trafficObservations],
         maxMessagesPerTransaction: this.config.INTAKE_CHUNK_SIZE,
-        batchHandler: (events, { manager, topic }) =>
-          this.traffic.applyObservations(manager, dataOf(EventTypes.trafficObservation, topic, events)),
+        batchHandler: (events, { manager }) =>
+          this.traffic.applyObservations(manager, dataOf(EventTypes.trafficObservation, events)),
       })
       .start();
   }

@@ -51,6 +51,7 @@ export function kpiSourcesRunnerOptions(
     BatchConsumerRunnerOptions,
     | 'maxMessagesPerTransaction'
     | 'partitionsConsumedConcurrently'
+    | 'groupCommit'
     | 'maxBytesPerPartition'
     | 'maxBytes'
     | 'batchHandler'
@@ -59,6 +60,9 @@ export function kpiSourcesRunnerOptions(
   return {
     maxMessagesPerTransaction: config.KPI_CHUNK_SIZE,
     partitionsConsumedConcurrently: config.KPI_PARTITION_CONCURRENCY,
+    // Chunks of several partitions in one transaction: the fold writes a row they share (the city's day, an
+    // agency's month) once for all of them, and no two transactions wait on each other's rows.
+    groupCommit: true,
     // Room for a whole chunk in one fetch: source events are under 2 KiB each.
     maxBytesPerPartition: config.KPI_CHUNK_SIZE * 2048,
     // And room for many partitions' chunks in one fetch: kafkajs' 10 MiB default split over the source topics'

@@ -14,6 +14,7 @@ import {
 import { messagingMetrics, trackProgress } from '../metrics';
 import { runInEventContext } from '../producer/event-trace';
 import type { RecordHeaders } from '../producer/record-sender';
+import { Coalescer } from '../coalescer';
 import { bisect } from './bisect';
 import { ConsumerHealth, type ConsumerHealthOptions } from './consumer-health';
 import { Inbox, type InboxOutcome } from './inbox';
@@ -37,9 +38,11 @@ export interface ConsumeContext {
  */
 export type EventHandler = (event: KnownIocEvent, context: ConsumeContext) => Promise<void>;
 
-/** One event of a {@link BatchEventHandler} call, with its place in the partition. */
+/** One event of a {@link BatchEventHandler} call, with its place in its partition. */
 export interface ConsumedEvent {
   event: KnownIocEvent;
+  topic: string;
+  partition: number;
   offset: string;
   headers: RecordHeaders;
   /** The record's Kafka timestamp (epoch milliseconds as a string): when it reached the log, for lateness. */
@@ -48,8 +51,9 @@ export interface ConsumedEvent {
 
 /**
  * Applies the new events of a chunk at once, in offset order, for effects that can be written set-wise
- * (one statement for many events instead of a round trip each). Failures are handled as for
- * {@link EventHandler}: a failing call is split in halves until the failing event is called alone.
+ * (one statement for many events instead of a round trip each); with `groupCommit`, of several partitions'
+ * chunks, each in its offset order. Failures are handled as for {@link EventHandler}: a failing call is split
+ * in halves until the failing event is called alone.
  *
  * A call runs in one flow (docs/architecture.md, "Tracing across Kafka"): the events' own when they all
  * share a correlation id (one event always does), otherwise a new flow whose first log line, at debug
@@ -57,7 +61,7 @@ export interface ConsumedEvent {
  */
 export type BatchEventHandler = (
   events: readonly ConsumedEvent[],
-  context: { manager: EntityManager; topic: string; partition: number },
+  context: { manager: EntityManager },
 ) => Promise<void>;
 
 /** Passed to the `afterCommit` hook: a chunk's database transaction committed, its offset not yet. */
@@ -102,6 +106,14 @@ export interface BatchConsumerRunnerOptions {
   /** Partitions processed in parallel by this instance. Default 1. */
   partitionsConsumedConcurrently?: number;
   /**
+   * Group commit of the partitions processed in parallel: their chunks that wait while a transaction runs go
+   * together into the next one (up to `maxMessagesPerTransaction` messages; two transactions at most under
+   * way), with one inbox statement and one handler call, so that a handler writing aggregates writes each
+   * changed row once for all of them. A merged transaction that fails is not retried as a whole: each of its
+   * chunks is then applied alone, as without this option. Default `false`.
+   */
+  groupCommit?: boolean;
+  /**
    * Most bytes one fetch returns of a partition (kafkajs default 1 MiB). A chunk never spans two fetches, so
    * with small messages this, not `maxMessagesPerTransaction`, can be what bounds a chunk.
    */
@@ -126,7 +138,20 @@ interface ChunkOutcome {
 type Letter = DeadLetter & { correlationId?: string };
 
 type Triaged = TriagedMessage<KafkaMessage>;
+
+/** Messages of one partition applied in one transaction (alone, or with others under `groupCommit`). */
+interface Chunk {
+  topic: string;
+  partition: number;
+  items: Triaged[];
+}
 type EventItem = Extract<Triaged, { kind: 'event' }>;
+/** A valid new event and where it comes from. */
+interface ConsumedItem {
+  topic: string;
+  partition: number;
+  item: EventItem;
+}
 type PoisonFailure = Extract<FailureClass, { kind: 'poison' }>;
 
 /** Thrown inside a chunk's transaction to roll it back and isolate the failing messages. */
@@ -135,6 +160,8 @@ class ChunkFailed extends Error {}
 const DEFAULT_RETRY: RetryOptions = { initialMs: 200, maxMs: 10_000, maxAttempts: 8 };
 const SAVEPOINT = 'ioc_segment';
 const MAX_LOGGED_FLOWS = 50;
+/** Merged transactions under way at once: one in Postgres while the next one's handler runs in Node. */
+const GROUP_COMMITS_IN_FLIGHT = 2;
 
 /**
  * Consumes Kafka topics into the service's database with exactly-once effects (docs/architecture.md,
@@ -142,9 +169,10 @@ const MAX_LOGGED_FLOWS = 50;
  *
  * 1. each message is size-checked, decoded (CloudEvents, binary or structured) and validated; what fails
  *    goes to the DLQ;
- * 2. a chunk of a fetched batch is applied in ONE transaction: one multi-row `INSERT … ON CONFLICT DO
- *    NOTHING RETURNING` into the inbox, then the handler for the ids that were new, in offset order (or
- *    the batch handler once, with all of them);
+ * 2. a chunk of a fetched batch is applied in ONE transaction (with `groupCommit`, together with the chunks of
+ *    other partitions waiting at the time): one multi-row `INSERT … ON CONFLICT DO NOTHING RETURNING` into the
+ *    inbox, then the handler for the ids that were new, in offset order (or the batch handler once, with all
+ *    of them);
  * 3. a failure is sorted by {@link classifyFailure}. A transient one (database or broker down, deadlock)
  *    rolls the chunk back and retries it with backoff, heartbeating, offsets untouched; after
  *    `maxAttempts` the error goes to kafkajs, which restarts the consumer from the last committed offset;
@@ -172,6 +200,7 @@ export class BatchConsumerRunner {
   private readonly logger: MessagingLogger;
   private readonly metrics = messagingMetrics();
   private readonly health: ConsumerHealth;
+  private readonly groupCommit: Coalescer<Chunk, ChunkOutcome> | undefined;
   private untrack: () => void = () => undefined;
   private stopping: Promise<void> | undefined;
 
@@ -189,6 +218,14 @@ export class BatchConsumerRunner {
     this.heartbeatIntervalMs = options.session?.heartbeatInterval ?? 3_000;
     this.logger = options.logger ?? silentLogger;
     this.health = new ConsumerHealth(options.consumerName, options.groupId, options.health);
+    this.groupCommit = options.groupCommit
+      ? new Coalescer({
+          run: (chunks) => this.applyTogether(chunks),
+          weight: (chunk) => chunk.items.length,
+          maxWeight: this.chunkSize,
+          maxInFlight: GROUP_COMMITS_IN_FLIGHT,
+        })
+      : undefined;
     this.consumer = options.kafka.consumer({
       groupId: options.groupId,
       allowAutoTopicCreation: false,
@@ -282,7 +319,7 @@ export class BatchConsumerRunner {
         if (!payload.isRunning() || payload.isStale()) return;
         const messages = batch.messages.slice(start, start + this.chunkSize);
         const items = messages.map((message) => triageMessage(message, this.maxMessageBytes));
-        const outcome = await this.withRetries(payload, () => this.processChunk(topic, partition, items));
+        const outcome = await this.applyChunk(payload, { topic, partition, items });
         if (!outcome) return;
 
         this.count(topic, items.length, outcome);
@@ -351,18 +388,48 @@ export class BatchConsumerRunner {
     }
   }
 
-  private async processChunk(topic: string, partition: number, items: Triaged[]): Promise<ChunkOutcome> {
-    const { dataSource } = this.options;
-    try {
-      return await dataSource.transaction(async (manager) => {
-        const outcome = await this.applySegment(manager, topic, partition, items).catch((error: unknown) => {
-          throw classifyFailure(error).kind === 'transient'
-            ? error
-            : new ChunkFailed('chunk failed', { cause: error });
-        });
-        await this.publishLetters(outcome.letters);
-        return outcome;
+  /** Applies a chunk, in a merged transaction first under `groupCommit`; `undefined` as for {@link withRetries}. */
+  private async applyChunk(payload: EachBatchPayload, chunk: Chunk): Promise<ChunkOutcome | undefined> {
+    if (this.groupCommit) {
+      try {
+        return await this.groupCommit.submit(chunk);
+      } catch (error) {
+        this.logger.warn(
+          {
+            consumer: this.options.consumerName,
+            topic: chunk.topic,
+            partition: chunk.partition,
+            error: describeError(error instanceof ChunkFailed ? error.cause : error),
+          },
+          'a merged transaction failed; applying its chunks alone',
+        );
+      }
+    }
+    return this.withRetries(payload, () => this.processChunk(chunk));
+  }
+
+  /**
+   * Applies chunks in one transaction, dead letters acknowledged before the commit. A failure of the chunks'
+   * own (not transient) is thrown as {@link ChunkFailed}.
+   */
+  private applyTogether(chunks: readonly Chunk[]): Promise<ChunkOutcome[]> {
+    return this.options.dataSource.transaction(async (manager) => {
+      const outcomes = await this.applyChunks(manager, chunks).catch((error: unknown) => {
+        throw classifyFailure(error).kind === 'transient'
+          ? error
+          : new ChunkFailed('chunk failed', { cause: error });
       });
+      await this.publishLetters(outcomes.flatMap((outcome) => outcome.letters));
+      return outcomes;
+    });
+  }
+
+  private async processChunk(chunk: Chunk): Promise<ChunkOutcome> {
+    const { dataSource } = this.options;
+    const { topic, partition, items } = chunk;
+    try {
+      const [outcome] = await this.applyTogether([chunk]);
+      return outcome;
     } catch (error) {
       if (!(error instanceof ChunkFailed)) throw error;
       this.logger.warn(
@@ -385,12 +452,13 @@ export class BatchConsumerRunner {
         items,
         async (segment) => {
           const attempt = await this.underSavepoint(manager, () =>
-            this.applySegment(manager, topic, partition, segment),
+            this.applyChunks(manager, [{ topic, partition, items: [...segment] }]),
           );
           if (!attempt.ok) return attempt.failure;
-          outcome.applied += attempt.value.applied;
-          outcome.duplicates += attempt.value.duplicates;
-          outcome.letters.push(...attempt.value.letters);
+          const [applied] = attempt.value;
+          outcome.applied += applied.applied;
+          outcome.duplicates += applied.duplicates;
+          outcome.letters.push(...applied.letters);
           return undefined;
         },
         (item, failure) => this.deadLetter(manager, topic, partition, item, failure, outcome),
@@ -445,55 +513,53 @@ export class BatchConsumerRunner {
     );
   }
 
-  /** The inbox statement for the segment, then the handlers of the new ids. */
-  private async applySegment(
-    manager: EntityManager,
-    topic: string,
-    partition: number,
-    items: readonly Triaged[],
-  ): Promise<ChunkOutcome> {
-    const outcome: ChunkOutcome = { applied: 0, duplicates: 0, letters: [] };
-    const firsts = firstOccurrences(items);
+  /** One inbox statement for the chunks' messages, then the handlers of the new ids; an outcome per chunk. */
+  private async applyChunks(manager: EntityManager, chunks: readonly Chunk[]): Promise<ChunkOutcome[]> {
+    const firsts = firstOccurrences(chunks.flatMap((chunk) => chunk.items));
     const fresh = await this.inbox.record(
       manager,
       [...firsts].map((item) => ({ eventId: idOf(item), outcome: intendedOutcome(item) })),
     );
-    const toApply: EventItem[] = [];
-    for (const item of items) {
-      if (item.kind === 'undecodable') {
-        outcome.letters.push(this.letter(topic, partition, item));
-      } else if (!firsts.has(item) || !fresh.has(idOf(item))) {
-        outcome.duplicates += 1;
-      } else if (item.kind === 'invalid') {
-        outcome.letters.push(this.letter(topic, partition, item));
-      } else {
-        toApply.push(item);
+    const toApply: ConsumedItem[] = [];
+    const outcomes = chunks.map(({ topic, partition, items }) => {
+      const outcome: ChunkOutcome = { applied: 0, duplicates: 0, letters: [] };
+      for (const item of items) {
+        if (item.kind === 'undecodable') {
+          outcome.letters.push(this.letter(topic, partition, item));
+        } else if (!firsts.has(item) || !fresh.has(idOf(item))) {
+          outcome.duplicates += 1;
+        } else if (item.kind === 'invalid') {
+          outcome.letters.push(this.letter(topic, partition, item));
+        } else {
+          toApply.push({ topic, partition, item });
+          outcome.applied += 1;
+        }
       }
-    }
-    await this.apply(manager, topic, partition, toApply);
-    outcome.applied = toApply.length;
-    return outcome;
+      return outcome;
+    });
+    await this.apply(manager, toApply);
+    return outcomes;
   }
 
-  private async apply(
-    manager: EntityManager,
-    topic: string,
-    partition: number,
-    items: EventItem[],
-  ): Promise<void> {
+  private async apply(manager: EntityManager, toApply: readonly ConsumedItem[]): Promise<void> {
     const { handler, batchHandler } = this.options;
     if (batchHandler) {
-      if (items.length === 0) return;
-      const events = items.map(({ event, message }) => ({
+      if (toApply.length === 0) return;
+      const events = toApply.map(({ topic, partition, item: { event, message } }) => ({
         event,
+        topic,
+        partition,
         offset: message.offset,
         headers: message.headers ?? {},
         timestamp: message.timestamp,
       }));
-      await this.inCallContext(items, () => batchHandler(events, { manager, topic, partition }));
+      await this.inCallContext(
+        toApply.map(({ item }) => item),
+        () => batchHandler(events, { manager }),
+      );
       return;
     }
-    for (const item of items) {
+    for (const { topic, partition, item } of toApply) {
       await runInEventContext(item.event, () =>
         handler?.(item.event, context(manager, topic, partition, item.message)),
       );
