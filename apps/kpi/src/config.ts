@@ -25,10 +25,11 @@ export const kpiEnv = authEnv
     /** Messages per consumer transaction (set-wise SQL per chunk). */
     KPI_CHUNK_SIZE: envInt({ min: 1, max: 20_000 }).default(5000),
     /**
-     * Source partitions folded at once, each chunk in its own transaction: one folds in Node while another
-     * waits on Postgres. Chunks lock rows in one order, so they never deadlock. Keep it below DB_POOL_SIZE.
+     * Source partitions read at once. Their chunks group-commit: those waiting while a transaction runs are folded
+     * together in the next, two transactions at most under way (one folds in Node while the other writes in
+     * Postgres). Keep it below DB_POOL_SIZE: a merged transaction that fails leaves each chunk to its own.
      */
-    KPI_PARTITION_CONCURRENCY: envInt({ min: 1, max: 32 }).default(3),
+    KPI_PARTITION_CONCURRENCY: envInt({ min: 1, max: 32 }).default(8),
   })
   .refine((env) => env.KPI_PARTITION_CONCURRENCY < env.DB_POOL_SIZE, {
     path: ['KPI_PARTITION_CONCURRENCY'],
