@@ -1,6 +1,7 @@
 import { MessagingInboxProcessedAt1795600000000, MessagingOutboxInbox1795305600000 } from '@ioc/messaging';
 import { KpiPublicationMarks1796200000000 } from './kpi-publication-marks.migration';
 import { KpiGauges1796100000000 } from './kpi-gauges.migration';
+import { KpiHotUpdates1796300000000 } from './kpi-hot-updates.migration';
 import { KpiSchema1796000000000 } from './kpi-schema.migration';
 
 /** Every migration of the kpi schema, oldest first. */
@@ -10,4 +11,5 @@ export const kpiMigrations = [
   KpiSchema1796000000000,
   KpiGauges1796100000000,
   KpiPublicationMarks1796200000000,
+  KpiHotUpdates1796300000000,
 ];
