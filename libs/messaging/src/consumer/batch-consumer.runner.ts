@@ -143,7 +143,7 @@ type Triaged = TriagedMessage<KafkaMessage>;
 interface Chunk {
   topic: string;
   partition: number;
-  items: Triaged[];
+  items: readonly Triaged[];
 }
 type EventItem = Extract<Triaged, { kind: 'event' }>;
 /** A valid new event and where it comes from. */
@@ -220,7 +220,8 @@ export class BatchConsumerRunner {
     this.health = new ConsumerHealth(options.consumerName, options.groupId, options.health);
     this.groupCommit = options.groupCommit
       ? new Coalescer({
-          run: (chunks) => this.applyTogether(chunks),
+          run: (chunks) =>
+            this.applyTogether(chunks).catch((error: unknown) => this.mergedFailed(chunks, error)),
           weight: (chunk) => chunk.items.length,
           maxWeight: this.chunkSize,
           maxInFlight: GROUP_COMMITS_IN_FLIGHT,
@@ -393,19 +394,24 @@ export class BatchConsumerRunner {
     if (this.groupCommit) {
       try {
         return await this.groupCommit.submit(chunk);
-      } catch (error) {
-        this.logger.warn(
-          {
-            consumer: this.options.consumerName,
-            topic: chunk.topic,
-            partition: chunk.partition,
-            error: describeError(error instanceof ChunkFailed ? error.cause : error),
-          },
-          'a merged transaction failed; applying its chunks alone',
-        );
+      } catch {
+        // Logged once for the whole merged transaction (mergedFailed); the chunk goes alone below.
       }
     }
     return this.withRetries(payload, () => this.processChunk(chunk));
+  }
+
+  /** One warning for a failed merged transaction, naming its chunks; the error goes on to each of them. */
+  private mergedFailed(chunks: readonly Chunk[], error: unknown): never {
+    this.logger.warn(
+      {
+        consumer: this.options.consumerName,
+        chunks: chunks.map(({ topic, partition, items }) => ({ topic, partition, messages: items.length })),
+        error: describeError(error instanceof ChunkFailed ? error.cause : error),
+      },
+      'a merged transaction failed; applying its chunks alone',
+    );
+    throw error;
   }
 
   /**
@@ -452,7 +458,7 @@ export class BatchConsumerRunner {
         items,
         async (segment) => {
           const attempt = await this.underSavepoint(manager, () =>
-            this.applyChunks(manager, [{ topic, partition, items: [...segment] }]),
+            this.applyChunks(manager, [{ topic, partition, items: segment }]),
           );
           if (!attempt.ok) return attempt.failure;
           const [applied] = attempt.value;
