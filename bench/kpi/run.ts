@@ -2,7 +2,7 @@
  * KPI fold throughput and cost, in one run, with little and with much history already folded:
  *   (a) a raw kafkajs consumer reading the KPI source topics (eachBatch, no processing), the baseline;
  *   (b) the kpi service's consumer on the same topics: decode, validate, inbox, fold, set-wise upserts of the
- *       aggregates (publication mark included), histograms and time-share and gauge entities, one transaction per chunk
+ *       aggregates (publication mark and histogram included), time-share and gauge entities, one transaction per chunk
  *       (KPI_CHUNK_SIZE); the rate runs from its first chunk to the last event committed;
  *   (c) the same runner with a handler that does nothing, in a group of its own: the cost of decoding, validation,
  *       the inbox and the commits alone, which bounds (b).
@@ -573,7 +573,7 @@ async function writeReport(figures: {
     'partitions at once, group commit: the chunks of partitions waiting while a transaction runs go together into the',
     'next, up to KPI_CHUNK_SIZE messages, two transactions at most under way; in each, the inbox insert, the catalog',
     'from cache, the fold in memory, one lock-and-read each of the time-share and gauge entities, one upsert each of',
-    'those, of the aggregates with their publication marks and of the histogram buckets), timed from its first chunk',
+    'those, of the aggregates with their publication marks and histograms), timed from its first chunk',
     `to the last event committed; its partitions' chunks held ${round(small.count / small.chunks)} and ` +
       `${round(large.count / large.chunks)} events on average, its transactions ${round(small.count / small.transactions)} ` +
       `and ${round(large.count / large.transactions)}. ` +

@@ -35,9 +35,9 @@ describe('kpi: rebuild from the source topics', () => {
       return [
         await source.query(
           `SELECT kpi_code, dimension_kind, dimension_code, period, period_start, period_end, num, den, total, n,
-             samples, late, latest_value, latest_at FROM "${schema}".aggregates ORDER BY 1, 2, 3, 4, 5`,
+             samples, late, latest_value, latest_at, histogram::text FROM "${schema}".aggregates
+           ORDER BY 1, 2, 3, 4, 5`,
         ),
-        await source.query(`SELECT * FROM "${schema}".histogram_buckets ORDER BY 1, 2, 3, 4, 5, 6`),
         await source.query(`SELECT * FROM "${schema}".entities ORDER BY 1, 2`),
       ];
     } finally {

@@ -11,7 +11,7 @@ import { kpiMigrations } from '../migrations';
 import { ReferenceDataRepository } from '../reference/reference-data.repository';
 
 /** The tables that make the projection, with the inbox that says which events it holds. */
-const PROJECTION_TABLES = ['aggregates', 'histogram_buckets', 'entities', 'gauge_entities', 'inbox'] as const;
+const PROJECTION_TABLES = ['aggregates', 'entities', 'gauge_entities', 'inbox'] as const;
 
 export interface RebuildOptions {
   /** The live schema's data source (initialized). */

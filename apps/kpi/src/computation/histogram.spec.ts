@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { bucketIndex, bucketValue, merge, percentile } from './histogram';
+import { bucketIndex, bucketValue, merge, percentile, ZERO } from './histogram';
 
 const histogramOf = (values: readonly number[]) => {
   const counts = new Map<number, number>();
@@ -17,6 +17,13 @@ describe('histogram', () => {
   it('has nothing to say about an empty histogram, and puts zero in its own bucket', () => {
     expect(percentile(new Map(), 50)).toBeUndefined();
     expect(bucketValue(bucketIndex(0))).toBe(0);
+  });
+
+  it('keeps zero in the bucket just below the smallest positive value, where the stored arrays expect it', () => {
+    expect(ZERO).toBe(-1047);
+    expect(bucketIndex(-5)).toBe(ZERO);
+    expect(bucketIndex(1e-9)).toBe(ZERO);
+    expect(bucketIndex(1.0001e-9)).toBe(ZERO + 1);
   });
 
   it('reads any percentile within 1% of the exact nearest-rank value', () => {

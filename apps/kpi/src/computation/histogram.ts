@@ -6,11 +6,17 @@
  */
 export const GAMMA = 1.02;
 const LOG_GAMMA = Math.log(GAMMA);
-export const ZERO = -100_000;
+/** Values up to this one count as zero. */
+const SMALLEST = 1e-9;
+/**
+ * The bucket of zero and negative values: the one just below the smallest positive value's (-1047), so that a
+ * stored histogram, an array subscripted by bucket, stays short.
+ */
+export const ZERO = Math.ceil(Math.log(SMALLEST) / LOG_GAMMA - 1e-9) - 1;
 
 /** The bucket a value falls in. */
 export function bucketIndex(value: number): number {
-  if (!(value > 1e-9)) return ZERO;
+  if (!(value > SMALLEST)) return ZERO;
   return Math.ceil(Math.log(value) / LOG_GAMMA - 1e-9);
 }
 

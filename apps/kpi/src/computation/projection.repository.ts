@@ -11,29 +11,33 @@ import type { EntityState } from './time-share';
  */
 export class ProjectionRepository {
   /**
-   * Adds the deltas (in key order, so concurrent chunks lock rows in one order) and marks their keys dirty for
-   * the publisher (composites over changed KPIs included by the caller) in the same row write.
+   * Adds the deltas (in key order, so concurrent chunks lock rows in one order), histograms bucket by bucket in
+   * their row, and marks their keys dirty for the publisher (composites over changed KPIs included by the caller)
+   * in the same row write.
    */
   async apply(tx: Tx, deltas: readonly AggregateDelta[]): Promise<void> {
     if (deltas.length === 0) return;
     // Column arrays through unnest: no per-row objects or JSON on either side, the hot path of the fold.
-    const keys = keyColumns(deltas);
     await tx.query(
       `INSERT INTO ${qualifiedTable(tx, 'aggregates')} AS a (kpi_code, dimension_kind, dimension_code, period,
          period_start, period_end, num, den, total, n, samples, late, latest_value, latest_at, latest_event_id,
-         dirty)
-       SELECT *, true FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[],
-         $6::timestamptz[], $7::float8[], $8::float8[], $9::float8[], $10::bigint[], $11::bigint[], $12::bigint[],
-         $13::float8[], $14::timestamptz[], $15::text[])
+         histogram, dirty)
+       SELECT k, dk, dc, p, ps, pe, num, den, total, n, samples, late, lv, la, le, h::int8[], true
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[],
+         $7::float8[], $8::float8[], $9::float8[], $10::bigint[], $11::bigint[], $12::bigint[], $13::float8[],
+         $14::timestamptz[], $15::text[], $16::text[])
+         AS u(k, dk, dc, p, ps, pe, num, den, total, n, samples, late, lv, la, le, h)
        ON CONFLICT (kpi_code, dimension_kind, dimension_code, period, period_start) DO UPDATE SET
          num = a.num + EXCLUDED.num, den = a.den + EXCLUDED.den, total = a.total + EXCLUDED.total,
          n = a.n + EXCLUDED.n, samples = a.samples + EXCLUDED.samples, late = a.late + EXCLUDED.late,
          latest_value = CASE WHEN ${newerLatest} THEN EXCLUDED.latest_value ELSE a.latest_value END,
          latest_event_id = CASE WHEN ${newerLatest} THEN EXCLUDED.latest_event_id ELSE a.latest_event_id END,
          latest_at = CASE WHEN ${newerLatest} THEN EXCLUDED.latest_at ELSE a.latest_at END,
+         histogram = CASE WHEN EXCLUDED.histogram IS NULL THEN a.histogram
+           ELSE ${qualifiedTable(tx, 'histogram_add')}(a.histogram, EXCLUDED.histogram) END,
          dirty = true`,
       [
-        ...keys,
+        ...keyColumns(deltas),
         deltas.map((d) => iso(d.periodEnd)),
         deltas.map((d) => d.num),
         deltas.map((d) => d.den),
@@ -44,19 +48,8 @@ export class ProjectionRepository {
         deltas.map((d) => d.latest?.value ?? null),
         deltas.map((d) => (d.latest ? d.latest.at.toISOString() : null)),
         deltas.map((d) => d.latest?.eventId ?? null),
+        deltas.map((d) => histogramLiteral(d.histogram)),
       ],
-    );
-    const withBuckets = deltas.filter((d) => d.histogram.size > 0);
-    if (withBuckets.length === 0) return;
-    const rows = withBuckets.flatMap((d) => [...d.histogram].map(([bucket, n]) => ({ d, bucket, n })));
-    await tx.query(
-      `INSERT INTO ${qualifiedTable(tx, 'histogram_buckets')} AS h (kpi_code, dimension_kind, dimension_code,
-         period, period_start, bucket, n)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::int[],
-         $7::bigint[])
-       ON CONFLICT (kpi_code, dimension_kind, dimension_code, period, period_start, bucket)
-       DO UPDATE SET n = h.n + EXCLUDED.n`,
-      [...keyColumns(rows.map((r) => r.d)), rows.map((r) => r.bucket), rows.map((r) => r.n)],
     );
   }
 
@@ -194,6 +187,23 @@ function keyColumns(keys: readonly AggregateKey[]): [string[], string[], string[
     keys.map((k) => k.period),
     keys.map((k) => iso(k.periodStart)),
   ];
+}
+
+/**
+ * A histogram as an int8[] literal subscripted by bucket, from its lowest bucket to its highest, the buckets
+ * between that hold nothing NULL: `[3:5]={2,NULL,1}`. The stored histogram has the same shape (histogram_add).
+ */
+export function histogramLiteral(histogram: ReadonlyMap<number, number>): string | null {
+  if (histogram.size === 0) return null;
+  let low = Infinity;
+  let high = -Infinity;
+  for (const index of histogram.keys()) {
+    if (index < low) low = index;
+    if (index > high) high = index;
+  }
+  const slots = new Array<string>(high - low + 1).fill('NULL');
+  for (const [index, n] of histogram) slots[index - low] = String(n);
+  return `[${low}:${high}]={${slots.join(',')}}`;
 }
 
 const isoCache = new Map<number, string>();

@@ -22,14 +22,13 @@ interface AggregateRow {
   latest_value: number | null;
   latest_at: Date | null;
   latest_event_id: string | null;
-  histogram: [number, string][] | null;
+  histogram: [number, number][] | null;
 }
 
-const SELECT = `a.kpi_code, a.dimension_kind, a.dimension_code, a.period, a.period_start, a.period_end, a.num,
+const COLUMNS = `a.kpi_code, a.dimension_kind, a.dimension_code, a.period, a.period_start, a.period_end, a.num,
   a.den, a.total, a.n, a.samples, a.late, a.latest_value, a.latest_at, a.latest_event_id,
-  (SELECT jsonb_agg(jsonb_build_array(h.bucket, h.n)) FROM %H h WHERE h.kpi_code = a.kpi_code
-    AND h.dimension_kind = a.dimension_kind AND h.dimension_code = a.dimension_code AND h.period = a.period
-    AND h.period_start = a.period_start) AS histogram`;
+  (SELECT jsonb_agg(jsonb_build_array(array_lower(a.histogram, 1) + h.i - 1, h.n))
+    FROM unnest(a.histogram) WITH ORDINALITY AS h(n, i) WHERE h.n IS NOT NULL) AS histogram`;
 
 /** A page position among the values of one period start: after this KPI and dimension value. */
 export interface ValuesAfter {
@@ -44,7 +43,7 @@ export class ValuesRepository {
   async byKeys(tx: Tx, keys: readonly AggregateKey[]): Promise<StoredAggregate[]> {
     if (keys.length === 0) return [];
     const rows = await tx.query<AggregateRow[]>(
-      `SELECT ${this.select(tx)} FROM ${qualifiedTable(tx, 'aggregates')} a
+      `SELECT ${COLUMNS} FROM ${qualifiedTable(tx, 'aggregates')} a
        JOIN jsonb_to_recordset($1::jsonb) AS r(kpi_code text, dimension_kind text, dimension_code text,
          period text, period_start timestamptz)
        USING (kpi_code, dimension_kind, dimension_code, period, period_start)`,
@@ -95,7 +94,7 @@ export class ValuesRepository {
     query: { kpiCode: string; dimension: Dimension; period: KpiPeriod; from: Date; to: Date },
   ): Promise<StoredAggregate[]> {
     const rows = await tx.query<AggregateRow[]>(
-      `SELECT ${this.select(tx)} FROM ${qualifiedTable(tx, 'aggregates')} a
+      `SELECT ${COLUMNS} FROM ${qualifiedTable(tx, 'aggregates')} a
        WHERE a.kpi_code = $1 AND a.dimension_kind = $2 AND a.dimension_code = $3 AND a.period = $4
          AND a.period_start >= $5 AND a.period_start < $6
        ORDER BY a.period_start`,
@@ -110,7 +109,7 @@ export class ValuesRepository {
     query: { kpiCode: string; dimension: Dimension; period: KpiPeriod; before: Date; limit: number },
   ): Promise<StoredAggregate[]> {
     const rows = await tx.query<AggregateRow[]>(
-      `SELECT ${this.select(tx)} FROM ${qualifiedTable(tx, 'aggregates')} a
+      `SELECT ${COLUMNS} FROM ${qualifiedTable(tx, 'aggregates')} a
        WHERE a.kpi_code = $1 AND a.dimension_kind = $2 AND a.dimension_code = $3 AND a.period = $4
          AND a.period_start < $5
        ORDER BY a.period_start DESC LIMIT $6`,
@@ -181,10 +180,6 @@ export class ValuesRepository {
       since: r.since,
       dimensions: r.dimensions,
     }));
-  }
-
-  private select(tx: Tx): string {
-    return SELECT.replace('%H', qualifiedTable(tx, 'histogram_buckets'));
   }
 }
 
