@@ -45,7 +45,7 @@ export function emptyState(): AggregateState {
   return { num: 0, den: 0, total: 0, n: 0, samples: 0, late: 0, histogram: new Map() };
 }
 
-/** The key's string, as {@link DeltaSet.of} builds it. */
+/** The key as one string, for maps of aggregates. */
 export function aggregateKeyString(key: AggregateKey): string {
   return [key.kpiCode, key.dimensionKind, key.dimensionCode, key.period, key.periodStart.getTime()].join(
     '\u0000',
@@ -75,7 +75,8 @@ export function newer(
 
 /** Collects deltas by key, merging those of one key. */
 export class DeltaSet {
-  private readonly buckets = new Map<string, BucketDeltas>();
+  /** By period, bucket start and KPI: no key string is built on the fold's hot path. */
+  private readonly buckets = new Map<KpiPeriod, Map<number, Map<string, BucketDeltas>>>();
   private count = 0;
 
   /** The delta of `key`, created empty on first use. */
@@ -97,11 +98,15 @@ export class DeltaSet {
    * event and period, then each dimension value without building a key string.
    */
   bucket(kpiCode: string, bucket: PeriodBucket): BucketDeltas {
-    const id = `${kpiCode}\u0000${bucket.period}\u0000${bucket.start.getTime()}`;
-    let deltas = this.buckets.get(id);
+    let byStart = this.buckets.get(bucket.period);
+    if (!byStart) this.buckets.set(bucket.period, (byStart = new Map()));
+    const start = bucket.start.getTime();
+    let byKpi = byStart.get(start);
+    if (!byKpi) byStart.set(start, (byKpi = new Map()));
+    let deltas = byKpi.get(kpiCode);
     if (!deltas) {
       deltas = new BucketDeltas(kpiCode, bucket, () => (this.count += 1));
-      this.buckets.set(id, deltas);
+      byKpi.set(kpiCode, deltas);
     }
     return deltas;
   }
@@ -110,11 +115,17 @@ export class DeltaSet {
     return this.count;
   }
 
+  /** Every delta, in no particular order. */
+  all(): AggregateDelta[] {
+    const all: AggregateDelta[] = [];
+    for (const byStart of this.buckets.values())
+      for (const byKpi of byStart.values()) for (const deltas of byKpi.values()) deltas.collect(all);
+    return all;
+  }
+
   /** Every delta, in key order (so that concurrent writers lock rows in one order). */
   sorted(): AggregateDelta[] {
-    const all: AggregateDelta[] = [];
-    for (const bucket of this.buckets.values()) bucket.collect(all);
-    return all.sort(compareKeys);
+    return this.all().sort(compareKeys);
   }
 }
 

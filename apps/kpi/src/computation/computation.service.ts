@@ -102,7 +102,7 @@ async function applyGauges(
 
 /** Gives every composite over a changed KPI an (empty) change in the same dimension value and bucket. */
 function addComposites(catalog: KpiCatalog, deltas: DeltaSet): void {
-  for (const delta of deltas.sorted())
+  for (const delta of deltas.all())
     for (const code of catalog.compositesDependingOn(delta.kpiCode)) {
       const kpi = catalog.byCode.get(code);
       if (!kpi || !kpi.periods.includes(delta.period)) continue;

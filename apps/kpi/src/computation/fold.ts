@@ -2,7 +2,7 @@ import { EventTypes, type KnownIocEvent, type KpiDimensionKind } from '@ioc/cont
 import type { Kpi, KpiFilter, KpiSource, KpiValueExpression } from '@ioc/reference-data';
 import type { KpiCatalog, SourceRole } from '../catalog/kpi-catalog';
 import { bucketOf } from './period-bucket';
-import { DeltaSet, newer } from './aggregate';
+import { type AggregateDelta, DeltaSet, newer } from './aggregate';
 import { bucketIndex } from './histogram';
 import { UnknownKpiError, UnobservedDimensionError } from './computation.errors';
 
@@ -64,7 +64,7 @@ export function fold(
     if (event.type === EventTypes.kpiObservation && !catalog.isObserved(event.data.kpiCode))
       throw new UnknownKpiError(event.data.kpiCode);
     // Made on first use: most events need neither.
-    let touched: Set<string> | undefined;
+    let touched: Set<AggregateDelta> | undefined;
     // KPIs broken down alike (most of them) share the event's dimension values.
     let dimensionsBy: Map<string, Dimension[]> | undefined;
     for (const feed of catalog.feedsOf(event.type)) {
@@ -105,13 +105,12 @@ export function fold(
         const inBucket = deltas.bucket(kpi.code, bucket);
         for (const [kind, code] of dimensions) {
           const delta = inBucket.of(kind, code);
-          // A KPI that this event reaches through one feed only touches each dimension value once.
+          // An event counts once as a sample (or late) of an aggregate, however many of its KPI's feeds reach it.
           let first = true;
           if (!feed.alone) {
-            const id = `${kpi.code}\u0000${kind}\u0000${code}\u0000${period}`;
             touched ??= new Set();
-            first = !touched.has(id);
-            touched.add(id);
+            first = !touched.has(delta);
+            touched.add(delta);
           }
           if (late) {
             if (first) delta.late += 1;
@@ -127,7 +126,7 @@ export function fold(
 }
 
 function apply(
-  delta: ReturnType<DeltaSet['at']>,
+  delta: AggregateDelta,
   kpi: Kpi,
   role: SourceRole,
   value: number | undefined,
@@ -182,11 +181,20 @@ export function passes(filters: readonly KpiFilter[] | undefined, data: Record<s
 
 function eventTime(source: KpiSource, data: Record<string, unknown>): Date | undefined {
   for (const field of source.time ?? DEFAULT_TIME_FIELDS) {
-    const ms = timeOf(data[field]);
-    if (ms !== undefined) return new Date(ms);
+    const value = data[field];
+    if (typeof value !== 'string') continue;
+    if (value === lastTime.text) return lastTime.date;
+    const ms = timeOf(value);
+    if (ms !== undefined) {
+      lastTime = { text: value, date: new Date(ms) };
+      return lastTime.date;
+    }
   }
   return undefined;
 }
+
+/** The last event time read: an event's feeds mostly read the same field, so it is parsed once. */
+let lastTime: { text?: string; date?: Date } = {};
 
 function valueOf(expression: KpiValueExpression, data: Record<string, unknown>): number | undefined {
   if ('field' in expression) {
