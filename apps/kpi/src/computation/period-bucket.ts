@@ -59,55 +59,43 @@ function localMidnight(year: number, month: number, day: number, timeZone: strin
 export function bucketOf(instant: Date, period: KpiPeriod, timeZone: string): PeriodBucket {
   const t = instant.getTime();
   const slot = Math.floor(t / SLOT_MS);
-  let inZone = slots.get(timeZone);
-  if (!inZone) {
-    inZone = new Map();
-    slots.set(timeZone, inZone);
-  }
-  let ofPeriod = inZone.get(period);
-  if (!ofPeriod) {
-    ofPeriod = new Map();
-    inZone.set(period, ofPeriod);
-  }
-  const known = ofPeriod.get(slot);
+  const cache = cacheOf(timeZone, period);
+  const known = cache.slots.get(slot);
   if (known) return known;
-  const bucket = recentHolding(t, timeZone, period) ?? computeBucket(t, period, timeZone);
+  let bucket = cache.recent.find((b) => b.start.getTime() <= t && t < b.end.getTime());
+  if (!bucket) {
+    bucket = computeBucket(t, period, timeZone);
+    cache.recent.unshift(bucket);
+    if (cache.recent.length > RECENT) cache.recent.pop();
+  }
   // Every instant of a slot lies in the same bucket when the bucket's bounds fall on slot bounds, as they do
   // in every zone in use (offsets are whole quarter hours); a bucket that does not is never remembered.
   if (bucket.start.getTime() % SLOT_MS === 0 && bucket.end.getTime() % SLOT_MS === 0) {
-    if (ofPeriod.size >= MAX_SLOTS) ofPeriod.clear();
-    ofPeriod.set(slot, bucket);
+    if (cache.slots.size >= MAX_SLOTS) cache.slots.clear();
+    cache.slots.set(slot, bucket);
   }
   return bucket;
 }
 
 /**
- * Bucket lookups are remembered per quarter hour, by zone and period: the fold asks for the same few buckets
- * over and over.
+ * Bucket lookups are remembered by zone and period: per quarter hour (the fold asks for the same few buckets
+ * over and over), and the last buckets computed, in which a quarter hour not seen yet mostly lies (a month's
+ * bucket holds almost 3,000 of them), which saves reading the zone's calendar again.
  */
 const SLOT_MS = 15 * 60_000;
 const MAX_SLOTS = 100_000;
-const slots = new Map<string, Map<KpiPeriod, Map<number, PeriodBucket>>>();
-
-/**
- * The buckets computed last, by zone and period: a quarter hour not seen yet mostly lies in one of them (a
- * month's bucket holds almost 3,000 quarter hours), which saves reading the zone's calendar again.
- */
 const RECENT = 8;
-const recent = new Map<string, Map<KpiPeriod, PeriodBucket[]>>();
+const caches = new Map<
+  string,
+  Map<KpiPeriod, { slots: Map<number, PeriodBucket>; recent: PeriodBucket[] }>
+>();
 
-function recentHolding(t: number, timeZone: string, period: KpiPeriod): PeriodBucket | undefined {
-  for (const bucket of recentOf(timeZone, period))
-    if (bucket.start.getTime() <= t && t < bucket.end.getTime()) return bucket;
-  return undefined;
-}
-
-function recentOf(timeZone: string, period: KpiPeriod): PeriodBucket[] {
-  let inZone = recent.get(timeZone);
-  if (!inZone) recent.set(timeZone, (inZone = new Map()));
-  let list = inZone.get(period);
-  if (!list) inZone.set(period, (list = []));
-  return list;
+function cacheOf(timeZone: string, period: KpiPeriod) {
+  let inZone = caches.get(timeZone);
+  if (!inZone) caches.set(timeZone, (inZone = new Map()));
+  let cache = inZone.get(period);
+  if (!cache) inZone.set(period, (cache = { slots: new Map(), recent: [] }));
+  return cache;
 }
 
 function computeBucket(t: number, period: KpiPeriod, timeZone: string): PeriodBucket {
@@ -139,11 +127,7 @@ function computeBucket(t: number, period: KpiPeriod, timeZone: string): PeriodBu
       end = localMidnight(local.year + 1, 1, 1, timeZone);
       break;
   }
-  const bucket = { period, start: new Date(start), end: new Date(end) };
-  const list = recentOf(timeZone, period);
-  list.unshift(bucket);
-  if (list.length > RECENT) list.pop();
-  return bucket;
+  return { period, start: new Date(start), end: new Date(end) };
 }
 
 /** The local calendar year a bucket starts in: targets are set per year. */
