@@ -1,5 +1,6 @@
 export { createDataSource, type CreateDataSourceOptions } from './data-source.factory';
 export { runMigrations } from './run-migrations';
+export { type ArrayElement, pgArrayLiteral } from './array-literal';
 export { assertSchemaName, qualifiedTable, quotedSchema, schemaOf } from './schema';
 export { DatabaseConfigError } from './database.errors';
 export { DatabaseModule, type DatabaseModuleOptions } from './database.module';

@@ -1,5 +1,5 @@
 import type { KpiDimensionKind } from '@ioc/contracts';
-import { qualifiedTable, type Tx } from '@ioc/database';
+import { pgArrayLiteral, qualifiedTable, type Tx } from '@ioc/database';
 import type { AggregateDelta, AggregateKey } from './aggregate';
 import type { Dimension } from './fold';
 import type { GaugeState } from './gauge';
@@ -18,6 +18,7 @@ export class ProjectionRepository {
   async apply(tx: Tx, deltas: readonly AggregateDelta[]): Promise<void> {
     if (deltas.length === 0) return;
     // Column arrays through unnest: no per-row objects or JSON on either side, the hot path of the fold.
+    // Written as array literals here (docs/architecture.md, "Set-wise writes").
     await tx.query(
       `INSERT INTO ${qualifiedTable(tx, 'aggregates')} AS a (kpi_code, dimension_kind, dimension_code, period,
          period_start, period_end, num, den, total, n, samples, late, latest_value, latest_at, latest_event_id,
@@ -49,7 +50,7 @@ export class ProjectionRepository {
         deltas.map((d) => (d.latest ? d.latest.at.toISOString() : null)),
         deltas.map((d) => d.latest?.eventId ?? null),
         deltas.map((d) => histogramLiteral(d.histogram)),
-      ],
+      ].map(pgArrayLiteral),
     );
   }
 

@@ -1,4 +1,4 @@
-import { qualifiedTable } from '@ioc/database';
+import { pgArrayLiteral, qualifiedTable } from '@ioc/database';
 import type { EntityManager } from 'typeorm';
 
 /** How an inbox row ended: its effect committed, or the event went to the DLQ. */
@@ -31,7 +31,7 @@ export class Inbox {
          RETURNING event_id)
        SELECT CASE WHEN count(*) = $4 THEN NULL ELSE COALESCE(array_agg(event_id), '{}') END AS fresh
        FROM recorded`,
-      [this.consumer, ids, entries.map((e) => e.outcome), new Set(ids).size],
+      [this.consumer, pgArrayLiteral(ids), pgArrayLiteral(entries.map((e) => e.outcome)), new Set(ids).size],
     );
     return new Set(fresh ?? ids);
   }
