@@ -36,11 +36,12 @@ import {
   DeadLetterPublisher,
   EventProducer,
   provisionTopics,
+  topicConfig,
   TopicNames,
 } from '@ioc/messaging';
 import { loadConfig } from '@ioc/observability';
 import { type CityData, loadCityData } from '@ioc/reference-data';
-import type { Kafka, Producer } from 'kafkajs';
+import { type Admin, ConfigResourceTypes, type Kafka, type Producer } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -628,6 +629,27 @@ async function writeReport(figures: {
   return { section, file };
 }
 
+/**
+ * A fetch reads one log segment per partition, and the broker rolls a segment once it spans 7 days of record time
+ * (`segment.ms`). The bench stamps a year of arrivals in a minute, in story order, so segments would hold about 1,500
+ * records each and bound every chunk, where a production topic filled at the city's rate holds a week of events per
+ * segment and chunks are bounded by the consumer's own limits. Here segments roll by size only.
+ * (`alterConfigs` replaces a topic's settings: the catalog's are written back with it.)
+ */
+async function rollSegmentsBySizeOnly(admin: Admin, catalog: TopicSpec[], suffix: string): Promise<void> {
+  await admin.alterConfigs({
+    validateOnly: false,
+    resources: catalog.map((spec) => {
+      const { topic, configEntries = [] } = topicConfig(spec, { suffix, replicationFactor: 1 });
+      return {
+        type: ConfigResourceTypes.TOPIC,
+        name: topic,
+        configEntries: [...configEntries, { name: 'segment.ms', value: String(10 * 365 * DAY) }],
+      };
+    }),
+  });
+}
+
 async function main(): Promise<void> {
   assertLoopback();
   const loadBefore = loadavg();
@@ -655,6 +677,7 @@ async function main(): Promise<void> {
   const raw = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   try {
     await provisionTopics(admin, { suffix, catalog: catalogTopics });
+    await rollSegmentsBySizeOnly(admin, catalogTopics, suffix);
     await runMigrations(dataSource);
     const city = await loadCityData(CITY_DATA_DIR);
     await dataSource.transaction((tx) => new ReferenceDataRepository().upsert(tx, city));
