@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-
+import { v7 as uuidv7 } from 'uuid';
 import { InvalidEventError } from '../errors/contract.errors';
 import type { EventDataMap } from '../events/event-schemas';
 import type { EventType } from '../events/event-types';
@@ -13,7 +12,10 @@ import { checkedPayload, markChecked } from './checked-events';
  */
 export interface IocEvent<T = unknown> {
   specversion: '1.0';
-  /** Unique per event; consumers are idempotent by it. */
+  /**
+   * Unique per event; consumers are idempotent by it. {@link createEvent} makes a time-ordered UUID (version 7)
+   * unless given one (docs/architecture.md, "Envelope").
+   */
   id: string;
   /** The producing application, e.g. `/ioc/reports`. */
   source: string;
@@ -65,7 +67,7 @@ export function createEvent<K extends EventType>(
     throw new InvalidEventError('envelope.invalid', '/time must be a valid date');
   const event: IocEventOf<K> = {
     specversion: '1.0',
-    id: input.id ?? randomUUID(),
+    id: input.id ?? uuidv7(),
     source: input.source,
     type,
     subject: input.subject,
