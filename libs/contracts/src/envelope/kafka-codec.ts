@@ -109,7 +109,7 @@ export function decodeKafkaMessage(message: IncomingKafkaMessage): DecodeResult 
 }
 
 function decode(message: IncomingKafkaMessage): DecodeResult {
-  const headers = normaliseHeaders(message.headers ?? {});
+  const headers = readHeaders(message.headers ?? {});
   const contentType = headerValue(headers, CONTENT_TYPE);
   const mediaType = contentType?.split(';')[0].trim().toLowerCase();
   const value = message.value === null ? '' : utf8(message.value);
@@ -129,9 +129,9 @@ function decode(message: IncomingKafkaMessage): DecodeResult {
   if (mediaType?.startsWith(CONSTANTS.MIME_CE)) fail('only single JSON structured events are accepted');
   if (!isJsonMediaType(contentType)) fail('content-type header must be application/json');
   const attributes: Record<string, string> = {};
-  for (const name of ATTRIBUTES) {
-    const header = headerValue(headers, `ce_${name}`);
-    if (header !== undefined) attributes[name] = header;
+  for (const [name, header] of HEADER_OF) {
+    const value = headerValue(headers, header);
+    if (value !== undefined) attributes[name] = value;
   }
   return { ok: true, event: toEvent(attributes, body), mode: 'binary' };
 }
@@ -150,27 +150,38 @@ function toEvent(attributes: Record<string, unknown>, data: unknown): IocEvent {
   return event;
 }
 
-function normaliseHeaders(raw: NonNullable<IncomingKafkaMessage['headers']>): Map<string, string[]> {
-  // On every consumed record: no intermediate arrays for the usual header that appears once.
-  const headers = new Map<string, string[]>();
+/** The headers {@link decode} reads: `content-type` and each attribute's `ce_` header, by lower-case name. */
+const HEADER_OF = new Map<string, string>(ATTRIBUTES.map((name) => [name, `ce_${name}`]));
+const READ_HEADERS = new Set<string>([CONTENT_TYPE, ...HEADER_OF.values()]);
+/** A header repeated with different values: ambiguous, refused when read ({@link headerValue}). */
+const CONFLICT = Symbol('conflicting values');
+
+function readHeaders(
+  raw: NonNullable<IncomingKafkaMessage['headers']>,
+): Map<string, string | typeof CONFLICT> {
+  // On every consumed record: only the headers read are decoded, with no array for the usual one that appears once.
+  const headers = new Map<string, string | typeof CONFLICT>();
   for (const name of Object.keys(raw)) {
     const value = raw[name];
     if (value === undefined) continue;
-    const key = name.toLowerCase();
-    let values = headers.get(key);
-    if (!values) headers.set(key, (values = []));
-    if (Array.isArray(value)) for (const item of value) values.push(utf8(item));
-    else values.push(utf8(value));
+    const key = READ_HEADERS.has(name) ? name : name.toLowerCase();
+    if (!READ_HEADERS.has(key)) continue;
+    if (Array.isArray(value)) for (const item of value) put(headers, key, utf8(item));
+    else put(headers, key, utf8(value));
   }
   return headers;
 }
 
+function put(headers: Map<string, string | typeof CONFLICT>, key: string, value: string): void {
+  const known = headers.get(key);
+  headers.set(key, known === undefined || known === value ? value : CONFLICT);
+}
+
 // A header repeated with different values is ambiguous; guessing which one counts could mis-route an event.
-function headerValue(headers: Map<string, string[]>, name: string): string | undefined {
-  const values = headers.get(name);
-  if (!values || values.length === 0) return undefined;
-  if (values.some((v) => v !== values[0])) fail(`header ${name} is repeated with different values`);
-  return values[0];
+function headerValue(headers: Map<string, string | typeof CONFLICT>, name: string): string | undefined {
+  const value = headers.get(name);
+  if (value === CONFLICT) fail(`header ${name} is repeated with different values`);
+  return value;
 }
 
 function utf8(value: Buffer | string): string {
