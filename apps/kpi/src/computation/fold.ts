@@ -59,14 +59,16 @@ export function fold(
   const deltas = new DeltaSet();
   const transitions: Transition[] = [];
   const gauges: GaugeChange[] = [];
+  // The aggregates an event has reached through feeds not alone on their KPI, and the event's dimension values
+  // by breakdown (KPIs broken down alike, most of them, share them): one of each for the chunk, emptied per event.
+  const touched = new Set<AggregateDelta>();
+  const dimensionsBy = new Map<string, Dimension[]>();
   for (const { event, arrivedAt } of events) {
     const data = event.data as unknown as Record<string, unknown>;
     if (event.type === EventTypes.kpiObservation && !catalog.isObserved(event.data.kpiCode))
       throw new UnknownKpiError(event.data.kpiCode);
-    // Made on first use: most events need neither.
-    let touched: Set<AggregateDelta> | undefined;
-    // KPIs broken down alike (most of them) share the event's dimension values.
-    let dimensionsBy: Map<string, Dimension[]> | undefined;
+    if (touched.size > 0) touched.clear();
+    if (dimensionsBy.size > 0) dimensionsBy.clear();
     for (const feed of catalog.feedsOf(event.type)) {
       const { kpi, source, role } = feed;
       if (event.type === EventTypes.kpiObservation && event.data.kpiCode !== kpi.code) continue;
@@ -77,7 +79,6 @@ export function fold(
       if (event.type === EventTypes.kpiObservation)
         dimensions = observationDimensions(kpi, event.data.dimension);
       else {
-        dimensionsBy ??= new Map();
         let found = dimensionsBy.get(feed.dimensionsKey);
         if (!found) dimensionsBy.set(feed.dimensionsKey, (found = dimensionsOf(kpi, data, catalog.cityCode)));
         dimensions = found;
@@ -108,7 +109,6 @@ export function fold(
           // An event counts once as a sample (or late) of an aggregate, however many of its KPI's feeds reach it.
           let first = true;
           if (!feed.alone) {
-            touched ??= new Set();
             first = !touched.has(delta);
             touched.add(delta);
           }
@@ -214,13 +214,33 @@ function timeOf(value: unknown): number | undefined {
 /** The city, and each dimension the KPI is broken down by whose field the event carries. */
 export function dimensionsOf(kpi: Kpi, data: Record<string, unknown>, cityCode: string): Dimension[] {
   const result: Dimension[] = [['city', cityCode]];
-  for (const [kind, field] of Object.entries(kpi.dimensions) as [KpiDimensionKind, string | undefined][]) {
-    if (field === undefined) continue;
+  for (const [kind, field] of dimensionFields(kpi)) {
     const value = data[field];
-    const codes = Array.isArray(value) ? value : [value];
-    for (const code of new Set(codes)) if (typeof code === 'string' && code !== '') result.push([kind, code]);
+    if (!Array.isArray(value)) {
+      if (typeof value === 'string' && value !== '') result.push([kind, value]);
+      continue;
+    }
+    // A unit and its parent, say: a handful of codes (schemas bound such arrays), each counted once.
+    for (let i = 0; i < value.length; i++) {
+      const code: unknown = value[i];
+      if (typeof code === 'string' && code !== '' && value.indexOf(code) === i) result.push([kind, code]);
+    }
   }
   return result;
+}
+
+/** A KPI's breakdowns as (kind, event field) pairs, read once per KPI definition. */
+const fieldsOf = new WeakMap<Kpi, [KpiDimensionKind, string][]>();
+
+function dimensionFields(kpi: Kpi): [KpiDimensionKind, string][] {
+  let fields = fieldsOf.get(kpi);
+  if (!fields) {
+    fields = (Object.entries(kpi.dimensions) as [KpiDimensionKind, string | undefined][]).filter(
+      (entry): entry is [KpiDimensionKind, string] => entry[1] !== undefined,
+    );
+    fieldsOf.set(kpi, fields);
+  }
+  return fields;
 }
 
 function observationDimensions(kpi: Kpi, dimension: { kind: KpiDimensionKind; code: string }): Dimension[] {
