@@ -56,6 +56,16 @@ describe(validateEventData.name, () => {
     ['a confidence above 1', EventTypes.cameraDetection, set('confidence', 1.5)],
     ['a date without a time zone', EventTypes.trafficObservation, set('observedAt', '2025-03-01T02:00:00')],
     ['an impossible date', EventTypes.kpiObservation, set('observedAt', '2025-02-30T00:00:00Z')],
+    [
+      'an impossible date as toISOString writes it',
+      EventTypes.kpiObservation,
+      set('observedAt', '2025-02-30T00:00:00.000Z'),
+    ],
+    [
+      'hour 24 as toISOString writes it',
+      EventTypes.kpiObservation,
+      set('observedAt', '2025-03-01T24:00:00.000Z'),
+    ],
     ['a value outside its enum', EventTypes.incidentOpened, set('severity', 'apocalyptic')],
     ['a rating of 6', EventTypes.reportRated, set('rating', 6)],
     ['a fractional rating', EventTypes.reportRated, set('rating', 3.5)],
