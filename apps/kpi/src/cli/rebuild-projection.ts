@@ -1,5 +1,5 @@
 import { decodeKafkaMessage, topicName, validateEvent } from '@ioc/contracts';
-import { createDataSource, quotedSchema, runMigrations } from '@ioc/database';
+import { createDataSource, pgArrayLiteral, quotedSchema, runMigrations } from '@ioc/database';
 import { createKafka, type KafkaSecurity } from '@ioc/messaging';
 import type { DataSource } from 'typeorm';
 import { KpiCatalog } from '../catalog/kpi-catalog';
@@ -160,7 +160,11 @@ async function replay(
                   `INSERT INTO ${target}.inbox (consumer, event_id, outcome)
                    SELECT $1, e, o FROM unnest($2::text[], $3::text[]) AS t(e, o)
                    ON CONFLICT (consumer, event_id) DO NOTHING RETURNING event_id`,
-                  [KpiSourcesConsumer.groupId, entries.map((e) => e.eventId), entries.map((e) => e.outcome)],
+                  [
+                    KpiSourcesConsumer.groupId,
+                    pgArrayLiteral(entries.map((e) => e.eventId)),
+                    pgArrayLiteral(entries.map((e) => e.outcome)),
+                  ],
                 )
               ).map((r) => r.event_id),
             );
