@@ -30,7 +30,9 @@ env: KAFKA_BROKERS, DATABASE_URL (used when they answer), IOC_KAFKA_PORT (9092),
 const APPS = [
   { name: 'reports', port: 3001 },
   { name: 'intake', port: 3002 },
-  { name: 'kpi', port: 3003 },
+  // V8's young generation up to 64 MiB a semi-space, as in docker/compose.yaml and k8s/base/kpi.yaml
+  // (docs/architecture.md, "KPI service").
+  { name: 'kpi', port: 3003, nodeOptions: '--max-semi-space-size=64' },
   { name: 'gateway', port: 3000 },
   { name: 'simulator', port: 3004 },
 ];
@@ -206,7 +208,13 @@ async function startService(app, env) {
     spawn: () => {
       const child = spawn(process.execPath, ['--enable-source-maps', mainOf(app)], {
         cwd: ROOT,
-        env: { ...envOf(app.name, env), PORT: String(app.port) },
+        env: {
+          ...envOf(app.name, env),
+          PORT: String(app.port),
+          ...(app.nodeOptions && {
+            NODE_OPTIONS: [env.NODE_OPTIONS, app.nodeOptions].filter(Boolean).join(' '),
+          }),
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
         detached: true,
       });

@@ -564,7 +564,8 @@ async function writeReport(figures: {
       `(${round(figures.produced)} msgs/s). The history before it is folded in-process through the service's own ` +
       `inbox rows and fold in chunks of ${round(HISTORY_CHUNK)} events (the rows the live consumer writes, without the Kafka round ` +
       `trip; ${round(HISTORY_LARGE - EVENTS)} events in ${round(figures.historySeconds)} s). The source topics roll ` +
-      'their log segments by size only, as at production rates (`rollSegmentsBySizeOnly`).',
+      'their log segments by size only, as at production rates (`rollSegmentsBySizeOnly`). Node runs with ' +
+      '`--max-semi-space-size=64`, as the KPI service does.',
     '',
     '| measure | rate | CPU per event: Node + Postgres | target |',
     '|---|---:|---:|---|',

@@ -160,7 +160,8 @@ describe('k8s/overlays', () => {
       const { env: schema, database } = SERVICES[service];
       const container = mainContainer(service);
       const env = environment(container);
-      const reads = new Set([...Object.keys(schema.shape), 'APP', ...(database ? PG : [])]);
+      // NODE_OPTIONS is Node's own.
+      const reads = new Set([...Object.keys(schema.shape), 'APP', 'NODE_OPTIONS', ...(database ? PG : [])]);
       expect([...env.keys()].filter((name) => !reads.has(name))).toEqual([]);
       expect(env.get('APP')).toBe(service);
       expect(() => loadConfig(schema, Object.fromEntries(env))).not.toThrow();
