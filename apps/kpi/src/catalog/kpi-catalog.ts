@@ -1,4 +1,4 @@
-import { EventTypes, type KpiPeriod } from '@ioc/contracts';
+import { EventTypes, type KpiDimensionKind, type KpiPeriod } from '@ioc/contracts';
 import type { Kpi, KpiSource, KpiTarget } from '@ioc/reference-data';
 import type { ProjectionMode } from '../computation/projection';
 
@@ -12,6 +12,8 @@ export interface Feed {
   readonly source: KpiSource;
   /** Whether this is the only feed of its KPI for the event type (so an event reaches the KPI once). */
   readonly alone: boolean;
+  /** The KPI's breakdowns as (kind, event field) pairs, in its definition's order. */
+  readonly dimensionFields: readonly (readonly [KpiDimensionKind, string])[];
   /** The same for KPIs broken down by the same fields, so that the fold reads an event's values once. */
   readonly dimensionsKey: string;
 }
@@ -47,8 +49,11 @@ export class KpiCatalog {
       for (const [role, source] of sources) {
         const list = this.feeds.get(source.event) ?? [];
         const alone = !sources.some(([, other]) => other !== source && other.event === source.event);
-        const dimensionsKey = JSON.stringify(Object.entries(kpi.dimensions).sort());
-        list.push({ kpi, role, source, alone, dimensionsKey });
+        const dimensionFields = (
+          Object.entries(kpi.dimensions) as [KpiDimensionKind, string | undefined][]
+        ).filter((entry): entry is [KpiDimensionKind, string] => entry[1] !== undefined);
+        const dimensionsKey = JSON.stringify([...dimensionFields].sort());
+        list.push({ kpi, role, source, alone, dimensionFields, dimensionsKey });
         this.feeds.set(source.event, list);
       }
     }

@@ -1,6 +1,6 @@
 import { EventTypes, type KnownIocEvent, type KpiDimensionKind } from '@ioc/contracts';
 import type { Kpi, KpiFilter, KpiSource, KpiValueExpression } from '@ioc/reference-data';
-import type { KpiCatalog, SourceRole } from '../catalog/kpi-catalog';
+import type { Feed, KpiCatalog, SourceRole } from '../catalog/kpi-catalog';
 import { bucketOf } from './period-bucket';
 import { type AggregateDelta, DeltaSet, newer } from './aggregate';
 import { bucketIndex } from './histogram';
@@ -80,7 +80,8 @@ export function fold(
         dimensions = observationDimensions(kpi, event.data.dimension);
       else {
         let found = dimensionsBy.get(feed.dimensionsKey);
-        if (!found) dimensionsBy.set(feed.dimensionsKey, (found = dimensionsOf(kpi, data, catalog.cityCode)));
+        if (!found)
+          dimensionsBy.set(feed.dimensionsKey, (found = dimensionsOf(feed, data, catalog.cityCode)));
         dimensions = found;
       }
       if (kpi.formula.kind === 'time-share') {
@@ -211,10 +212,10 @@ function timeOf(value: unknown): number | undefined {
   return Number.isNaN(ms) ? undefined : ms;
 }
 
-/** The city, and each dimension the KPI is broken down by whose field the event carries. */
-export function dimensionsOf(kpi: Kpi, data: Record<string, unknown>, cityCode: string): Dimension[] {
+/** The city, and each dimension a feed's KPI is broken down by whose field the event carries. */
+export function dimensionsOf(feed: Feed, data: Record<string, unknown>, cityCode: string): Dimension[] {
   const result: Dimension[] = [['city', cityCode]];
-  for (const [kind, field] of dimensionFields(kpi)) {
+  for (const [kind, field] of feed.dimensionFields) {
     const value = data[field];
     if (!Array.isArray(value)) {
       if (typeof value === 'string' && value !== '') result.push([kind, value]);
@@ -227,20 +228,6 @@ export function dimensionsOf(kpi: Kpi, data: Record<string, unknown>, cityCode: 
     }
   }
   return result;
-}
-
-/** A KPI's breakdowns as (kind, event field) pairs, read once per KPI definition. */
-const fieldsOf = new WeakMap<Kpi, [KpiDimensionKind, string][]>();
-
-function dimensionFields(kpi: Kpi): [KpiDimensionKind, string][] {
-  let fields = fieldsOf.get(kpi);
-  if (!fields) {
-    fields = (Object.entries(kpi.dimensions) as [KpiDimensionKind, string | undefined][]).filter(
-      (entry): entry is [KpiDimensionKind, string] => entry[1] !== undefined,
-    );
-    fieldsOf.set(kpi, fields);
-  }
-  return fields;
 }
 
 function observationDimensions(kpi: Kpi, dimension: { kind: KpiDimensionKind; code: string }): Dimension[] {
