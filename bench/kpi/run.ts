@@ -5,7 +5,9 @@
  *       aggregates (publication mark and histogram included), time-share and gauge entities, one transaction per chunk
  *       (KPI_CHUNK_SIZE); the rate runs from its first chunk to the last event committed;
  *   (c) the same runner with a handler that does nothing, in a group of its own: the cost of decoding, validation,
- *       the inbox and the commits alone, which bounds (b).
+ *       the inbox and the commits alone, which bounds (b);
+ *   (d) the same runner and fold with every write but the aggregates statement, in a group of its own: what (b)
+ *       could reach were the aggregates free to write, which bounds any layout of them.
  * (b) runs twice on the next events of a year of the city: after BENCH_HISTORY_SMALL (10,000) events of
  * history, then after BENCH_HISTORY_LARGE (1,000,000); the cost per event must not grow with the history. The
  * history is folded in-process through the service's own fold and inbox rows in chunks of BENCH_HISTORY_CHUNK
@@ -77,8 +79,23 @@ const HISTORY_CHUNK = Number(process.env.BENCH_HISTORY_CHUNK ?? 50_000);
 const CITY_DATA_DIR = path.resolve(process.env.CITY_DATA_DIR ?? 'data/cities/hai-phong');
 const TARGETS = { eventsPerSecond: 10_000, shareOfRaw: 0.25 };
 const MARKERS = ['<!-- bench:kpi -->', '<!-- /bench:kpi -->'] as const;
-/** Consumer (and group) name of the runner-alone measure (c). */
-const RUNNER_FLOOR = 'bench.runner-floor';
+/**
+ * The measured consumers, each in a group of its own and named by it: (b) the service's, (c) the runner alone with
+ * a handler that does nothing, (d) the fold without its aggregates statement.
+ */
+const CONSUMERS = {
+  fold: KpiSourcesConsumer.groupId,
+  floor: 'bench.runner-floor',
+  withoutAggregates: 'bench.fold-without-aggregates',
+} as const;
+type Measured = keyof typeof CONSUMERS;
+
+/** (d)'s projection: the fold's writes but the aggregates statement. */
+class WithoutAggregateWrites extends ProjectionRepository {
+  override apply(): Promise<void> {
+    return Promise.resolve();
+  }
+}
 const CAMERAS = 300;
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -433,8 +450,7 @@ async function foldPhase(
   history: number,
   count: number,
   application: string,
-  /** The runner alone: decode, validate, inbox and commits with a handler that does nothing, in a group of its own. */
-  floor = false,
+  measured: Measured,
 ): Promise<FoldFigures> {
   const config = loadConfig(kpiEnv, {
     ...Object.fromEntries(Object.entries(process.env).filter(([name]) => /^KPI_/.test(name))),
@@ -447,9 +463,10 @@ async function foldPhase(
   const uow = new TypeOrmUnitOfWork(dataSource);
   const computation = new ComputationService(
     new CatalogService(uow, new ReferenceDataRepository()),
-    new ProjectionRepository(),
+    measured === 'withoutAggregates' ? new WithoutAggregateWrites() : new ProjectionRepository(),
     config,
   );
+  const consumerName = CONSUMERS[measured];
   const options = kpiSourcesRunnerOptions(config, computation);
   let committed = 0;
   let dead = 0;
@@ -459,15 +476,15 @@ async function foldPhase(
   const runner = new BatchConsumerRunner({
     kafka,
     dataSource,
-    groupId: `${floor ? RUNNER_FLOOR : KpiSourcesConsumer.groupId}.${suffix}`,
-    consumerName: floor ? RUNNER_FLOOR : KpiSourcesConsumer.groupId,
+    groupId: `${consumerName}.${suffix}`,
+    consumerName,
     topics: KPI_SOURCE_TOPICS.map((t) => topics.of(t)),
     dlq: new DeadLetterPublisher(producer, { topic: topics.of(Topics.dlq) }),
     ...options,
     batchHandler: async (events, context) => {
       if (started === 0) started = performance.now();
       transactions += 1;
-      if (!floor) await options.batchHandler(events, context);
+      if (measured !== 'floor') await options.batchHandler(events, context);
     },
     hooks: {
       afterCommit: (info) => {
@@ -492,10 +509,10 @@ async function foldPhase(
   if (dead > 0) throw new Error(`${dead} events dead-lettered: the mix is not valid`);
   let pg = 0;
   for (const [pid, seconds_] of pgAfter) pg += seconds_ - (pgBefore.get(pid) ?? 0);
-  // Its inbox rows would only weigh on the next (b).
-  if (floor)
+  // The inbox rows of (c) and (d) would only weigh on the next (b).
+  if (measured !== 'fold')
     await dataSource.query(`DELETE FROM ${quotedSchema(dataSource)}.inbox WHERE consumer = $1`, [
-      RUNNER_FLOOR,
+      consumerName,
     ]);
   const [{ rows }] = await dataSource.query<{ rows: number }[]>(
     `SELECT count(*)::int AS rows FROM ${quotedSchema(dataSource)}.aggregates`,
@@ -519,6 +536,8 @@ async function writeReport(figures: {
   phases: FoldFigures[];
   /** (c), after each phase of (b): the runner alone on the same events. */
   floors: FoldFigures[];
+  /** (d), after each (c): the fold without its aggregates statement on the same events. */
+  withoutAggregates: FoldFigures[];
   historySeconds: number;
   loadBefore: number[];
   loadAfter: number[];
@@ -533,6 +552,7 @@ async function writeReport(figures: {
   const rows = figures.phases.flatMap((p, i) => {
     const share = p.rate / figures.raw[i];
     const floor = figures.floors[i];
+    const bound = figures.withoutAggregates[i];
     return [
       `| (b) kpi fold, ${round(p.history)} events of history (${round(p.rows)} aggregate rows) ` +
         `| ${round(p.rate)} events/s (${(share * 100).toFixed(1)}% of (a) ${round(figures.raw[i])}/s) ` +
@@ -542,6 +562,9 @@ async function writeReport(figures: {
       `| (c) the runner alone, no fold, on the same events ` +
         `| ${round(floor.rate)} events/s (${((floor.rate / figures.raw[i]) * 100).toFixed(1)}% of (a)) ` +
         `| ${round(floor.nodeCpuUs)} µs + ${round(floor.pgCpuUs)} µs | — |`,
+      `| (d) the fold without its aggregates statement, on the same events ` +
+        `| ${round(bound.rate)} events/s (${((bound.rate / figures.raw[i]) * 100).toFixed(1)}% of (a)) ` +
+        `| ${round(bound.nodeCpuUs)} µs + ${round(bound.pgCpuUs)} µs | — |`,
     ];
   });
   const growth = large.nodeCpuUs + large.pgCpuUs - (small.nodeCpuUs + small.pgCpuUs);
@@ -582,32 +605,33 @@ async function writeReport(figures: {
       `and ${round(large.count / large.transactions)}. ` +
       '(c) is the same runner with the same options and a handler that does nothing, in a group of its own, on the',
     'same events after (b): what decoding, validation, the inbox insert and the commits cost without the fold.',
-    'No fold can take (b) above (c). CPU is the benchmark process (user + system over the measure) and its Postgres',
-    'backends (from /proc) per event.',
+    'No fold can take (b) above (c). (d) is the same runner and fold with every write but the aggregates statement,',
+    'in a group of its own, on the same events after (c) (its entity states are already current, so it writes fewer',
+    'of them than (b)): no layout of the aggregates can take (b) above (d). CPU is the benchmark process (user +',
+    'system over the measure) and its Postgres backends (from /proc) per event.',
     `From ${round(small.history)} to ${round(large.history)} events of history the cost per event moved by ` +
       `${growth >= 0 ? '+' : ''}${round(growth)} µs (${((growth / (small.nodeCpuUs + small.pgCpuUs)) * 100).toFixed(0)}%).`,
     '',
-    'Where the time goes (2026-12-01, this AMD EPYC machine, `node --cpu-prof` and a sampling heap profile over (b)',
-    'at 1,000,000 events of history; the statements timed alone in psql). Node is busy about 84% of the time: 21%',
-    'garbage collection, 19% CloudEvents decoding and validation (which (c) pays too), 10% the fold, 6% the',
-    "aggregates statement's parameters, 8% time-share and gauge states. It allocates about 12 KB per event (21 KB",
-    "at the start of the day, when node-postgres' own array encoding alone was a third of it). A",
-    'transaction of about 3,100 events upserts about 2,800 aggregate rows, a tenth of them with a histogram of about',
-    '100 buckets: alone in psql, 36 to 38 ms once its pages are in memory (13 µs a row, 30 ms without the',
-    'histograms) and 95 ms the first time; the aggregates (193 MB) and the inbox (223 MB with its key) outgrow',
-    "Postgres' 128 MB of shared buffers here. Even with 10,000 events of history, where everything fits, Postgres",
-    'spends about 35 µs per event. That is where the 25% target is lost: (b) costs about 45 to 70 µs of Node and 35',
-    'to 50 µs of Postgres per event, (c) about 20 + 9, on two cores shared with the broker, so Node alone caps (b)',
-    'near 20,000 events/s while 25% of (a) is 22,000 to 34,000 here; the fold would have to cost half as much in',
-    "both. What was done: the consumer fetches up to 64 MiB over all partitions (kafkajs' 10 MiB default left",
-    'chunks of about 280 events); the decoder copies each event once; group commit (half the transactions);',
-    'aggregate pages filled to half, leaving room for updates in place; histograms in their aggregate row (one row',
-    'write per aggregate, not one per bucket); the column arrays written as literals; time-ordered event ids, so the',
-    'inbox insert lands on pages in memory (at a million inbox rows, one pair of runs timed the inbox statement at',
-    '112 ms a transaction with random ids and 65 ms with time-ordered ones); decoding reads only the headers it',
-    "needs; the date-time format reads toISOString's form digit by digit (about 40 ns a check instead of 370).",
-    "Not done: fewer rows per event (a row per dimension value and bucket holding every KPI's quantities: 0.41 rows",
-    "per event in memory against 1.27 in transactions of 2,500 events), and the p90 sharing the median's rows.",
+    'Where the time goes (2026-12-01, this AMD EPYC machine: threads timed from /proc, WAL from pg_stat_wal,',
+    "`node --cpu-prof` over (b)). In (b) with 10,000 events of history, for its 50,000 events, Node's main thread",
+    "used 1.5 s of CPU, its other threads (V8's garbage collector) 1.0 s, Postgres 1.8 s and the broker 0.1 s; the",
+    'two cores were 86% busy. With the collector on the main thread (`--single-threaded-gc`) the sum was the same.',
+    "About a third of the main thread's busy time decodes and validates events, which (a) does not do and (c) pays",
+    "too; nearly 30% is the fold and its statements' parameters. The aggregates statement is the largest single",
+    'cost: (d), the same fold without it, costs 10 to 13 µs of Postgres per event against 36 to 57 for (b), and wrote',
+    '19 to 32 MB of WAL against 46 to 104 for (b) (104 with 12,181 full-page images, after a checkpoint). Across the',
+    "day's runs (b) reached 14% to 21% of (a) and (d) 21% to 37%, while (a) itself moved from 69,000 to 132,000",
+    'events/s between runs an hour apart: even with the aggregates free to write, the fold sits around 25% of (a) on',
+    'this machine, above or below it from one run to the next, so no layout of the aggregates (one wide row per',
+    'dimension value and bucket for every KPI, say) can meet that target here with a margin. What was done: the',
+    "consumer fetches up to 64 MiB over all partitions (kafkajs' 10 MiB default left chunks of about 280 events); the",
+    'decoder copies each event once; group commit (half the transactions); aggregate pages filled to half, leaving',
+    'room for updates in place; histograms in their aggregate row; the column arrays written as literals;',
+    'time-ordered event ids, so the inbox insert lands on pages in memory; decoding reads only the headers it needs;',
+    "the date-time format reads toISOString's form digit by digit; a larger V8 young generation. Tried and dropped:",
+    'updating the existing aggregate rows before inserting the others (`UPDATE … FROM unnest`, then `INSERT … ON',
+    'CONFLICT` for the rest), which Postgres planned through the ranking index or a sequential scan: 384 to 505 ms',
+    'against 276 for the upsert, on a captured chunk of 19,097 rows.',
     "Machines differ from one session to the next: compare a run's ratios, not figures across runs.",
     MARKERS[1],
   ].join('\n');
@@ -626,6 +650,12 @@ async function writeReport(figures: {
       {
         figure: `its consumer alone, no fold (bounds the fold), ${round(p.history)} events of history`,
         value: figures.floors[i].rate,
+        unit: 'events/s',
+        baseline: { of: 'raw kafkajs consumer', value: figures.raw[i] },
+      },
+      {
+        figure: `its fold without the aggregates statement (bounds any aggregate layout), ${round(p.history)} events of history`,
+        value: figures.withoutAggregates[i].rate,
         unit: 'events/s',
         baseline: { of: 'raw kafkajs consumer', value: figures.raw[i] },
       },
@@ -717,6 +747,7 @@ async function main(): Promise<void> {
     const phases: FoldFigures[] = [];
     const rawRates: number[] = [];
     const floors: FoldFigures[] = [];
+    const withoutAggregates: FoldFigures[] = [];
     let produced = 0;
     let producedSeconds = 0;
     for (const i of [0, 1]) {
@@ -754,9 +785,13 @@ async function main(): Promise<void> {
         }),
       );
       console.log(`(b) kpi fold after ${history} events of history …`);
-      phases.push(await foldPhase(kafka, dataSource, producer, suffix, history, n, application));
+      phases.push(await foldPhase(kafka, dataSource, producer, suffix, history, n, application, 'fold'));
       console.log('(c) the runner alone, its handler doing nothing …');
-      floors.push(await foldPhase(kafka, dataSource, producer, suffix, history, n, application, true));
+      floors.push(await foldPhase(kafka, dataSource, producer, suffix, history, n, application, 'floor'));
+      console.log('(d) the fold without its aggregates statement …');
+      withoutAggregates.push(
+        await foldPhase(kafka, dataSource, producer, suffix, history, n, application, 'withoutAggregates'),
+      );
       history += n;
       console.log(
         `  ${Math.round(phases[i].rate)} events/s, ${Math.round(phases[i].nodeCpuUs)} + ${Math.round(phases[i].pgCpuUs)} µs/event, ${phases[i].rows} rows`,
@@ -768,6 +803,7 @@ async function main(): Promise<void> {
       raw: rawRates,
       phases,
       floors,
+      withoutAggregates,
       historySeconds,
       loadBefore,
       loadAfter: loadavg(),
