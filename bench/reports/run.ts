@@ -38,7 +38,13 @@ import { register } from 'prom-client';
 import { AppModule, HTTP_SERVICE_OPTIONS } from '../../apps/reports/src/app.module';
 import { reportsEnv } from '../../apps/reports/src/config';
 import { ReferenceDataRepository } from '../../apps/reports/src/reference/reference-data.repository';
-import { assertLoopback, BENCH_BROKERS, BENCH_DATABASE_URL, writeBenchSection } from '../support';
+import {
+  assertLoopback,
+  BENCH_BROKERS,
+  BENCH_DATABASE_URL,
+  removeBenchData,
+  writeBenchSection,
+} from '../support';
 import { TypeOrmUnitOfWork } from '@ioc/database';
 import { seedCityData } from '@ioc/platform';
 
@@ -421,11 +427,8 @@ async function main(): Promise<void> {
     await bare.close();
     const cleanup = createDataSource({ url: DATABASE_URL, schema, migrations: [] });
     await cleanup.initialize();
-    await cleanup.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await cleanup.destroy();
     const ours = (await admin.listTopics()).filter((topic) => topic.endsWith(`.${suffix}`));
-    await admin.deleteTopics({ topics: ours });
-    await admin.disconnect();
+    await removeBenchData(admin, ours, cleanup);
   }
 }
 
